@@ -1,0 +1,18 @@
+/**
+ * The user's mistakes (a bad file, a bad argument, a bad state file) are UserErrors: the CLI prints
+ * their message as one line and exits with status 2. Firmware's mistakes never become exceptions;
+ * they become what silicon gives (faults, NACKs, error flags).
+ */
+export class UserError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** Formats an address the way the reference manual writes it: 0x0800_0000 style without the underscore. */
+export function hex32(value: number): string {
+  return '0x' + (value >>> 0).toString(16).toUpperCase().padStart(8, '0');
+}

@@ -1,0 +1,134 @@
+/**
+ * A Machine is one STM32F407 (device description + bus + core + peripherals) on one board.
+ * It owns everything below it and is the centre of the public TypeScript API: build one, load an
+ * image, reset, run.
+ *
+ * Wiring is derived from the device description: every backed region is mapped by the Bus; bit-band
+ * aliases come from the regions' `bitbandOf`; every peripheral block gets a modelled peripheral or,
+ * failing that, an UnmodelledPeripheral that logs what firmware touches (`--log unimp`).
+ */
+import { BitBand } from './bus/bitband.js';
+import { Bus, type BusHandler } from './bus/bus.js';
+import { CortexM4, type StopReason } from './core/cpu.js';
+import {
+  DEFAULT_DEVICE,
+  bootModeFromPins,
+  type BootMode,
+  type DeviceDescription,
+  type PeripheralBlock,
+} from './device/stm32f407.js';
+import type { Image } from './loaders/image.js';
+import { type Peripheral, type PeripheralContext, UnmodelledPeripheral } from './peripherals/peripheral.js';
+import type { ResetCause, ResetKind } from './time/reset.js';
+import { Scheduler } from './time/scheduler.js';
+
+export interface MachineOptions {
+  device?: DeviceDescription;
+  boot0?: 0 | 1;
+  boot1?: 0 | 1;
+  /** Log sink for channels such as 'unimp', 'gpio'. Default: ignore. */
+  log?: (channel: string, message: string) => void;
+}
+
+/** Builds a peripheral for a block, or returns undefined to leave it unmodelled. */
+export type PeripheralFactory = (block: PeripheralBlock, ctx: PeripheralContext, machine: Machine) => Peripheral | undefined;
+
+export class Machine {
+  readonly device: DeviceDescription;
+  readonly bus: Bus;
+  readonly scheduler: Scheduler;
+  readonly cpu: CortexM4;
+  readonly peripherals = new Map<string, Peripheral>();
+  readonly context: PeripheralContext;
+  boot0: 0 | 1;
+  boot1: 0 | 1;
+  private readonly logSink: (channel: string, message: string) => void;
+  /** Called after every reset of the chip (power-on or system), e.g. to let a board re-drive pins. */
+  readonly resetListeners: Array<(kind: ResetKind, cause: ResetCause) => void> = [];
+
+  constructor(options: MachineOptions = {}, factories: PeripheralFactory[] = []) {
+    this.device = options.device ?? DEFAULT_DEVICE;
+    this.boot0 = options.boot0 ?? 0;
+    this.boot1 = options.boot1 ?? 0;
+    this.logSink = options.log ?? (() => {});
+    this.bus = new Bus(this.device);
+    this.scheduler = new Scheduler(this.device.resetClockHz);
+    this.cpu = new CortexM4(this.bus, this.scheduler);
+    this.context = {
+      scheduler: this.scheduler,
+      setIrq: (irq, level) => this.cpu.exc.setIrqLevel(irq, level),
+      log: (channel, message) => this.logSink(channel, message),
+    };
+
+    for (const r of this.device.regions) {
+      if (r.kind === 'bitband' && r.bitbandOf !== undefined) {
+        this.bus.mapHandler(r.start, r.size, new BitBand(this.bus, r.start, r.bitbandOf, r.bitbandOf >= 0x4000_0000));
+      }
+    }
+    for (const block of this.device.peripherals) {
+      let p: Peripheral | undefined;
+      for (const f of factories) {
+        p = f(block, this.context, this);
+        if (p) break;
+      }
+      p ??= new UnmodelledPeripheral(block, this.context);
+      this.peripherals.set(block.name, p);
+      this.bus.mapHandler(block.base, block.size, p);
+    }
+  }
+
+  log(channel: string, message: string): void {
+    this.logSink(channel, message);
+  }
+
+  /** Maps an extra handler (the core's system control space, debug blocks). */
+  mapHandler(start: number, size: number, handler: BusHandler): void {
+    this.bus.mapHandler(start, size, handler);
+  }
+
+  /** The memory BOOT0/BOOT1 put at address 0. */
+  get bootMode(): BootMode {
+    return bootModeFromPins(this.boot0, this.boot1);
+  }
+
+  /**
+   * Resets the chip. 'power-on' and 'system' both re-latch the boot pins and reload the core from the
+   * vector table at 0; neither touches flash, OTP, option bytes, SRAM or the backup domain (power-on
+   * SRAM contents are whatever the memory held: f4emu keeps them zero on a new Machine).
+   */
+  reset(kind: ResetKind = 'system', cause: ResetCause = kind === 'power-on' ? 'power-on' : 'pin'): void {
+    this.bus.setBootMode(this.bootMode);
+    for (const p of this.peripherals.values()) p.reset(kind);
+    this.cpu.reset();
+    for (const l of this.resetListeners) l(kind, cause);
+  }
+
+  /**
+   * Puts an image into memory the way a programmer would (flash through its array, RAM directly),
+   * without any protection check: for tests and for `run` on a fresh chip. The state file path
+   * (`--state`) goes through the flash interface instead.
+   */
+  loadImage(image: Image): void {
+    for (const seg of image.segments) {
+      for (let i = 0; i < seg.data.length; ) {
+        const addr = seg.address + i;
+        const off = this.bus.memOffset(addr);
+        if (off < 0) {
+          // Not plain memory (e.g. a peripheral): store byte by byte through the bus.
+          this.bus.write8(addr, seg.data[i]);
+          i++;
+          continue;
+        }
+        // Copy up to the end of the page in one go.
+        const n = Math.min(seg.data.length - i, 0x1000 - (addr & 0xfff));
+        this.bus.poke(off, seg.data.subarray(i, i + n));
+        i += n;
+      }
+    }
+  }
+
+  /** Runs up to `maxInstructions`. */
+  run(maxInstructions: number): StopReason {
+    return this.cpu.run(maxInstructions);
+  }
+}
