@@ -9,6 +9,11 @@
 import type { CortexM4 } from './cpu.js';
 
 export class ExceptionUnit {
+  /** SCB_CCR (PM0214 §4.4.7): UNALIGN_TRP b3, DIV_0_TRP b4, STKALIGN b9 (reset 0x200). Read by the core. */
+  ccr = 0x200;
+  /** SCB_CPACR (PM0214 §4.6.1): CP10/CP11 in [23:20]; FP instructions raise NOCP unless full access. */
+  cpacr = 0;
+
   constructor(readonly cpu: CortexM4) {}
 
   /** Power-on or system reset of the exception state (NVIC, SCB, SysTick registers to reset values). */
