@@ -60,6 +60,9 @@ export class Machine {
       log: (channel, message) => this.logSink(channel, message),
     };
 
+    // A factory-new chip: flash and OTP erased (all ones); the NV store may load other contents later.
+    for (const name of ['flash', 'otp', 'otp-lock']) this.bus.view(name).fill(0xff);
+    this.writeSignature();
     for (const r of this.device.regions) {
       if (r.kind === 'bitband' && r.bitbandOf !== undefined) {
         this.bus.mapHandler(r.start, r.size, new BitBand(this.bus, r.start, r.bitbandOf, r.bitbandOf >= 0x4000_0000));
@@ -75,6 +78,17 @@ export class Machine {
       this.peripherals.set(block.name, p);
       this.bus.mapHandler(block.base, block.size, p);
     }
+  }
+
+  /** Factory-programmed words: the 96-bit unique ID and F_SIZE (RM0090 §39). */
+  private writeSignature(uid: readonly number[] = this.device.defaultUid): void {
+    const u = this.bus.view('uid');
+    const dv = new DataView(u.buffer, u.byteOffset, u.byteLength);
+    uid.forEach((w, i) => dv.setUint32(i * 4, w >>> 0, true));
+    const fsize = this.bus.view('flash-size');
+    const kb = this.device.flashSectors.reduce((n, s) => n + s.size, 0) / 1024;
+    fsize[0] = kb & 0xff;
+    fsize[1] = kb >> 8;
   }
 
   log(channel: string, message: string): void {
