@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * The `f4emu` command. Each command lives in its own file and registers itself with commander.
+ *
+ * Output rules: a command's result goes to stdout; everything f4emu says about itself goes to stderr.
+ * Any error ends the program with one line `f4emu: <message>` on stderr and exit status 2, never a
+ * stack trace (set F4EMU_DEBUG=1 to see one for an internal error). The command modules are imported
+ * inside that error handling, so even a failure to load one is reported that way.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors.js';
+
+/** The command modules, each exporting `register(program)`. Loaded inside main's error handling. */
+const COMMANDS = ['./map.js', './run.js'];
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Builds the program with every command registered. */
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('f4emu')
+    .description('STM32F407 (Cortex-M4F) emulator')
+    .version(version())
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: () => {} }); // errors are printed once, below, in f4emu's format
+  for (const path of COMMANDS) {
+    const command = (await import(path)) as { register(program: Command): void };
+    command.register(program);
+  }
+  return program;
+}
+
+/** One line for any error; commander's own messages lose their "error: " prefix. */
+function errorLine(e: unknown): string {
+  if (e instanceof UserError) return e.message;
+  if (e instanceof CommanderError) return e.message.replace(/^error: /, '');
+  const text = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+  return `internal error: ${text.length > 300 ? text.slice(0, 300) + '...' : text}`;
+}
+
+async function flush(stream: NodeJS.WriteStream): Promise<void> {
+  await new Promise<void>((resolve) => stream.write('', () => resolve()));
+}
+
+/** Runs the CLI and exits the process with the command's status. */
+export async function main(argv: readonly string[] = process.argv): Promise<never> {
+  let status: number;
+  try {
+    await (await buildProgram()).parseAsync([...argv]);
+    status = typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')) {
+      status = 0;
+    } else {
+      if (process.env.F4EMU_DEBUG && !(e instanceof UserError) && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+      process.stderr.write(`f4emu: ${errorLine(e).split('\n')[0]}\n`);
+      status = e instanceof UserError ? e.exitCode : 2;
+    }
+  }
+  await flush(process.stdout);
+  await flush(process.stderr);
+  process.exit(status);
+}
+
+await main();

@@ -1,0 +1,170 @@
+/**
+ * `f4emu run FILE`: builds a Machine, loads the image, power-on reset, runs the firmware with
+ * semihosting on the terminal until it exits.
+ *
+ * Exit status:
+ *   the firmware's own status (semihosting SYS_EXIT / SYS_EXIT_EXTENDED, low 8 bits)
+ *   1    with --exit-on-fault: the core locked up or sits in a fault handler that branches to itself
+ *   2    bad input (file, option); the image places bytes outside every region
+ *   124  --timeout (wall clock) or --max-instructions reached
+ *
+ * The core runs in slices of SLICE instructions; between slices the event loop runs, so console input
+ * and timers work. End of stdin does not end a run (SYS_READ then reports end of file).
+ */
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import type { StopReason } from '../core/cpu.js';
+import { Semihosting } from '../core/semihosting.js';
+import { UserError } from '../errors.js';
+import { NodeSemihostingHost } from '../host/semihosting-node.js';
+import type { Image } from '../loaders/image.js';
+import { loadImageFile } from '../loaders/load-file.js';
+import { analysePlacement } from '../loaders/placement.js';
+import { Machine } from '../machine.js';
+import { parseAddress, parseCount, parseDevice, parsePin, parseSeconds } from './args.js';
+import { FAULT_EXCEPTIONS, exceptionName, faultReport, where } from './fault-report.js';
+
+/** Instructions per slice between two visits to the event loop. */
+export const SLICE = 1_000_000;
+/** Exit status of a stopped run (timeout, instruction budget), as timeout(1) uses. */
+export const EXIT_TIMEOUT = 124;
+/** Exit status when --exit-on-fault sees the firmware die. */
+export const EXIT_FAULT = 1;
+/** How long to wait before looking again at a core that sleeps with nothing scheduled or is locked up. */
+const IDLE_POLL_MS = 10;
+
+export interface RunOptions {
+  base?: string;
+  device?: string;
+  boot0?: string;
+  boot1?: string;
+  timeout?: string;
+  maxInstructions?: string;
+  exitOnFault?: boolean;
+  semihostingFs?: string;
+  log?: string;
+}
+
+/** Where the firmware is, for the stop messages. */
+function position(machine: Machine, image: Image): string {
+  const cpu = machine.cpu;
+  const mode = cpu.ipsr === 0 ? '' : ` in ${exceptionName(cpu.ipsr)}`;
+  return `PC ${where(cpu.npc, image.symbols)}${mode}, ${cpu.instructions} instructions`;
+}
+
+/** A log sink printing the channels asked for with --log ("all" = every channel). */
+function logSink(channels: string | undefined): (channel: string, message: string) => void {
+  const wanted = new Set((channels ?? '').split(',').map((c) => c.trim()).filter((c) => c !== ''));
+  if (wanted.size === 0) return () => {};
+  return (channel, message) => {
+    if (wanted.has('all') || wanted.has(channel)) process.stderr.write(`f4emu[${channel}]: ${message}\n`);
+  };
+}
+
+function checkDirectory(dir: string): string {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new UserError(`--semihosting-fs: ${dir}: no such directory`);
+  }
+  if (!stat.isDirectory()) throw new UserError(`--semihosting-fs: ${dir}: not a directory`);
+  return dir;
+}
+
+/** Refuses images that put bytes where no memory is (the placement analysis' errors). */
+function checkPlacement(image: Image, machine: Machine): void {
+  const placement = analysePlacement(image, machine.device);
+  const error = placement.problems.find((p) => p.severity === 'error');
+  if (error) throw new UserError(`${image.file}: ${error.message}`);
+}
+
+/** True when the core sits in a fault handler on an instruction that branches to itself. */
+function spinningInFaultHandler(machine: Machine): boolean {
+  const cpu = machine.cpu;
+  if (!FAULT_EXCEPTIONS.has(cpu.ipsr)) return false;
+  const pc = cpu.npc;
+  const reason = cpu.step();
+  return reason === 'lockup' || cpu.halted || (FAULT_EXCEPTIONS.has(cpu.ipsr) && cpu.npc === pc);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `run`; returns the exit status. */
+export async function runCommand(file: string, options: RunOptions): Promise<number> {
+  const device = parseDevice(options.device);
+  const base = options.base !== undefined ? parseAddress(options.base, '--base') : undefined;
+  const boot0 = parsePin(options.boot0, '--boot0');
+  const boot1 = parsePin(options.boot1, '--boot1');
+  const timeoutMs = options.timeout !== undefined ? parseSeconds(options.timeout, '--timeout') * 1000 : Infinity;
+  const maxInstructions = options.maxInstructions !== undefined ? parseCount(options.maxInstructions, '--max-instructions') : Infinity;
+  const fsRoot = options.semihostingFs !== undefined ? checkDirectory(options.semihostingFs) : undefined;
+  const image = loadImageFile(file, { base });
+
+  const machine = new Machine({ device, boot0, boot1, log: logSink(options.log) });
+  checkPlacement(image, machine);
+  machine.loadImage(image);
+  const host = new NodeSemihostingHost({ fsRoot });
+  const semihosting = new Semihosting(machine.cpu, host, { symbols: image.symbols, commandLine: file });
+  semihosting.install();
+  machine.reset('power-on');
+
+  const deadline = Date.now() + timeoutMs;
+  const timedOut = (): boolean => Date.now() >= deadline;
+  const stop = (why: string): number => {
+    process.stderr.write(`f4emu: ${why}: stopped at ${position(machine, image)}\n`);
+    return EXIT_TIMEOUT;
+  };
+  const fault = (headline: string): number => {
+    process.stderr.write(faultReport(machine.cpu, headline, image.symbols).join('\n') + '\n');
+    return EXIT_FAULT;
+  };
+  try {
+    for (;;) {
+      if (machine.cpu.instructions >= maxInstructions) return stop(`--max-instructions ${maxInstructions} reached`);
+      if (timedOut()) return stop(`--timeout ${options.timeout} s reached`);
+      const reason: StopReason = machine.run(Math.min(SLICE, maxInstructions - machine.cpu.instructions));
+      if (semihosting.exitCode !== null) return semihosting.exitCode & 0xff;
+      switch (reason) {
+        case 'stop':
+          if (semihosting.waitingForInput) await Promise.race([host.waitForInput(), sleep(Math.max(0, deadline - Date.now()))]);
+          break;
+        case 'lockup':
+        case 'halted':
+          if (options.exitOnFault) return fault(`f4emu: the core ${reason === 'lockup' ? 'locked up' : 'halted'}`);
+          await sleep(IDLE_POLL_MS);
+          break;
+        case 'sleep':
+          await sleep(IDLE_POLL_MS);
+          break;
+        default:
+          if (options.exitOnFault && spinningInFaultHandler(machine)) {
+            return fault(`f4emu: the firmware is stuck in its ${exceptionName(machine.cpu.ipsr)} handler`);
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  } finally {
+    host.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run firmware (ELF, Intel HEX, S-record, raw binary) with semihosting on this terminal')
+    .argument('<file>', 'image to run')
+    .option('--base <address>', 'load address of a raw binary (e.g. 0x08000000)')
+    .option('--device <id>', 'stm32f407 (default), stm32f407ve, stm32f405, stm32f415, stm32f417')
+    .option('--boot0 <0|1>', 'BOOT0 pin level (default 0: boot from main flash)')
+    .option('--boot1 <0|1>', 'BOOT1 pin level (with BOOT0=1: 0 system memory, 1 SRAM1)')
+    .option('--timeout <seconds>', 'stop after this much wall-clock time (exit 124)')
+    .option('--max-instructions <n>', 'stop after this many instructions (exit 124)')
+    .option('--exit-on-fault', 'exit 1 with a register dump when the core locks up or spins in a fault handler')
+    .option('--semihosting-fs <dir>', 'let the firmware open files inside this directory (and nowhere else)')
+    .option('--log <channels>', 'print these log channels on stderr, comma-separated (e.g. unimp; all)')
+    .addHelpText('after', '\nExit status: the firmware\'s semihosting exit status; 1 fault (--exit-on-fault); 2 bad input; 124 timeout or instruction limit.')
+    .action(async (file: string, options: RunOptions) => {
+      process.exitCode = await runCommand(file, options);
+    });
+}
