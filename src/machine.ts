@@ -10,6 +10,7 @@
 import { BitBand } from './bus/bitband.js';
 import { Bus, type BusHandler } from './bus/bus.js';
 import { CortexM4, type StopReason } from './core/cpu.js';
+import { SystemControlSpace } from './core/scs.js';
 import {
   DEFAULT_DEVICE,
   bootModeFromPins,
@@ -20,7 +21,7 @@ import {
 import type { Image } from './loaders/image.js';
 import { type Peripheral, type PeripheralContext, UnmodelledPeripheral } from './peripherals/peripheral.js';
 import type { ResetCause, ResetKind } from './time/reset.js';
-import { Scheduler } from './time/scheduler.js';
+import { type Alarm, Scheduler } from './time/scheduler.js';
 
 export interface MachineOptions {
   device?: DeviceDescription;
@@ -45,6 +46,9 @@ export class Machine {
   private readonly logSink: (channel: string, message: string) => void;
   /** Called after every reset of the chip (power-on or system), e.g. to let a board re-drive pins. */
   readonly resetListeners: Array<(kind: ResetKind, cause: ResetCause) => void> = [];
+  /** A reset asked for from inside the chip (watchdogs), performed by `resetAlarm` between instructions. */
+  private requestedReset: { kind: ResetKind; cause: ResetCause } | null = null;
+  private readonly resetAlarm: Alarm;
 
   constructor(options: MachineOptions = {}, factories: PeripheralFactory[] = []) {
     this.device = options.device ?? DEFAULT_DEVICE;
@@ -54,6 +58,11 @@ export class Machine {
     this.bus = new Bus(this.device);
     this.scheduler = new Scheduler(this.device.resetClockHz);
     this.cpu = new CortexM4(this.bus, this.scheduler);
+    this.resetAlarm = this.scheduler.createAlarm('requested reset', () => this.performRequestedReset());
+    // The core's blocks on the PPB (NVIC, SCB, SysTick, MPU, DWT, FPB, ITM, TPIU); DBGMCU is a peripheral below.
+    const scs = new SystemControlSpace(this.cpu.exc);
+    scs.mapOn(this.bus);
+    this.cpu.exc.onSystemResetRequest = () => this.reset('system', 'software');
     this.context = {
       scheduler: this.scheduler,
       setIrq: (irq, level) => this.cpu.exc.setIrqLevel(irq, level),
@@ -111,10 +120,28 @@ export class Machine {
    * SRAM contents are whatever the memory held: f4emu keeps them zero on a new Machine).
    */
   reset(kind: ResetKind = 'system', cause: ResetCause = kind === 'power-on' ? 'power-on' : 'pin'): void {
+    this.requestedReset = null;
+    this.resetAlarm.cancel();
     this.bus.setBootMode(this.bootMode);
     for (const p of this.peripherals.values()) p.reset(kind);
     this.cpu.reset();
     for (const l of this.resetListeners) l(kind, cause);
+  }
+
+  /**
+   * Asks for a reset from inside the chip (IWDG or WWDG expiry, a WWDG write outside its window). It
+   * happens at a safe point: after the instruction or alarm that asked has completed, before the next
+   * instruction (an alarm one cycle later, as for AIRCR.SYSRESETREQ). The first request wins.
+   */
+  requestReset(kind: ResetKind, cause: ResetCause): void {
+    this.requestedReset ??= { kind, cause };
+    if (!this.resetAlarm.scheduled) this.resetAlarm.scheduleCycles(1);
+  }
+
+  private performRequestedReset(): void {
+    const r = this.requestedReset;
+    this.requestedReset = null;
+    if (r) this.reset(r.kind, r.cause);
   }
 
   /**

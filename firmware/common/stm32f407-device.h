@@ -148,6 +148,8 @@
 #define F4_STIR_BASE                     0xE000EF00u
 #define F4_FPU_BASE                      0xE000EF30u
 #define F4_TPIU_BASE                     0xE0040000u
+#define F4_ETM_BASE                      0xE0041000u
+#define F4_ROMTABLE_BASE                 0xE00FF000u
 
 /* Identification (RM0090 §38.6). */
 #define F4_CPUID                         0x410FC241u /* SCB CPUID */

@@ -215,7 +215,12 @@ export const CORE_BLOCKS = {
   STIR: 0xe000_ef00,
   FPU: 0xe000_ef30,
   TPIU: 0xe004_0000,
+  ETM: 0xe004_1000,
+  ROMTable: 0xe00f_f000,
 } as const;
+
+/** ITM, DWT, FPB, the SCS, TPIU, ETM and the ROM table each span one 4 KB block of the PPB (ARMv7-M ARM B3.1 Table B3-1). */
+export const CORE_BLOCK_SIZE = 0x1000;
 
 /** The 82 STM32F407 interrupt lines, by CMSIS IRQn (RM0090 §12.2 Table 61). */
 export const IRQ_NAMES: readonly string[] = [
