@@ -33,6 +33,20 @@ export interface BusHandler {
   write(address: number, value: number, size: AccessSize): void;
 }
 
+/**
+ * A handler in front of backed memory whose fast path it sometimes takes away (the flash interface
+ * while BSY or under read protection): it tells the core and tools where an address lives in `mem`
+ * (-1: not readable / not fetchable now). `fetchOffset` may stall (complete a flash operation) first.
+ */
+export interface MemoryHandler extends BusHandler {
+  memOffset(address: number): number;
+  fetchOffset(address: number): number;
+}
+
+function isMemoryHandler(h: BusHandler): h is MemoryHandler {
+  return typeof (h as Partial<MemoryHandler>).fetchOffset === 'function' && typeof (h as Partial<MemoryHandler>).memOffset === 'function';
+}
+
 /** Thrown (one preallocated instance) when an access hits nothing; the core makes a BusFault of it. */
 export class BusError {
   address = 0;
@@ -198,7 +212,8 @@ export class Bus {
           shared = new SharedPage(UNMAPPED);
           this.handler[page] = shared;
         }
-        (shared as SharedPage).ranges.push({ start: a >>> 0, end: chunkEnd, handler });
+        // The newest mapping wins where it overlaps an older one (e.g. the flash interface over OTP).
+        (shared as SharedPage).ranges.unshift({ start: a >>> 0, end: chunkEnd, handler });
       }
       a = chunkEnd;
     }
@@ -372,12 +387,12 @@ export class Bus {
     if (h instanceof SharedPage) {
       for (const r of h.ranges) {
         if (address >>> 0 >= r.start && address >>> 0 < r.end) {
-          return r.handler instanceof MemoryRange ? r.handler.memOffset(address) : r.handler instanceof AliasPage ? r.handler.memOffset(address) : -1;
+          return r.handler instanceof MemoryRange || r.handler instanceof AliasPage || isMemoryHandler(r.handler) ? r.handler.memOffset(address) : -1;
         }
       }
       return -1;
     }
-    if (h instanceof AliasPage) return h.memOffset(address);
+    if (h instanceof AliasPage || isMemoryHandler(h)) return h.memOffset(address);
     return -1;
   }
 
@@ -397,7 +412,7 @@ export class Bus {
       }
       return -1;
     }
-    if (h instanceof AliasPage) return h.fetchOffset(address);
+    if (h instanceof AliasPage || isMemoryHandler(h)) return h.fetchOffset(address);
     return -1;
   }
 

@@ -12,7 +12,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 
 /** The command modules, each exporting `register(program)`. Loaded inside main's error handling. */
-const COMMANDS = ['./map.js', './run.js'];
+const COMMANDS = ['./map.js', './run.js', './state.js'];
 
 function version(): string {
   try {

@@ -50,6 +50,8 @@ export class Scheduler {
   nextEventAt = Infinity;
   /** Current HCLK frequency. */
   frequencyHz: number;
+  /** Called after HCLK changed (e.g. the flash interface checks its wait states). */
+  readonly frequencyListeners: Array<(hz: number) => void> = [];
   private readonly queue: Alarm[] = [];
   private baseCycles = 0;
   private baseNs = 0;
@@ -81,6 +83,7 @@ export class Scheduler {
     for (const a of [...this.queue]) {
       if (!Number.isNaN(a.atNs)) this.insert(a, this.cycles + Math.max(1, Math.ceil(((a.atNs - this.baseNs) * hz) / 1e9)));
     }
+    for (const l of this.frequencyListeners) l(hz);
   }
 
   /** Fires every alarm whose time has come, in time order (an alarm may schedule others). */
