@@ -81,6 +81,16 @@ export class CortexM4 {
   /** BKPT hook: semihosting or a debugger may consume it (return true); otherwise it escalates. */
   onBkpt: (imm: number) => boolean = () => false;
 
+  /**
+   * Debugger breakpoints (src/gdb/target.ts). An instruction given a marker (`addBreakpointMark`) is
+   * decoded into a wrapper op that first asks `breakpointHit(cpu.pc)`; true stops the core in front of
+   * it (`stopBeforeInstruction`). The run loop never looks at breakpoints, so instructions without a
+   * marker cost exactly what they cost without a debugger. A marker is per cache entry (a halfword of
+   * `bus.mem`), so `breakpointHit` sees the address actually executed (the boot alias included).
+   */
+  breakpointHit: (address: number) => boolean = () => false;
+  private readonly breakpointMarks = new Set<number>();
+
   /** Decoded ops by halfword offset in bus.mem, and their sizes in bytes (0 = not decoded). */
   private readonly cache: Op[];
   private readonly sizes: Uint8Array;
@@ -112,6 +122,46 @@ export class CortexM4 {
     }
   }
 
+  /**
+   * Puts a breakpoint marker on the instruction at `address` (it is decoded again, wrapped, at its next
+   * fetch). Returns the marker's cache index for `removeBreakpointMark`, or -1 when nothing can be
+   * fetched from `address`.
+   */
+  addBreakpointMark(address: number): number {
+    const off = this.bus.fetchOffset(address);
+    if (off < 0) return -1;
+    const h = off >> 1;
+    this.breakpointMarks.add(h);
+    this.sizes[h] = 0;
+    return h;
+  }
+
+  /** Removes a marker `addBreakpointMark` returned; the instruction is decoded again, unwrapped. */
+  removeBreakpointMark(index: number): void {
+    if (this.breakpointMarks.delete(index)) this.sizes[index] = 0;
+  }
+
+  private breakpointOp(op: Op): Op {
+    return (cpu) => {
+      if (cpu.breakpointHit(cpu.pc)) cpu.stopBeforeInstruction();
+      else op(cpu);
+    };
+  }
+
+  /**
+   * Halts in front of the executing instruction, as a breakpoint debug event does (ARM ARM C1.4): none
+   * of it is done or counted, the PC and ITSTATE stay its own, and `run` returns 'breakpoint'. For
+   * breakpoint ops and a debugger's BKPT hook.
+   */
+  stopBeforeInstruction(): void {
+    if (this.itInstruction !== 0) this.itstate = this.itInstruction;
+    this.npc = this.pc;
+    this.instructions--;
+    this.scheduler.cycles--;
+    this.stopRequest = 'breakpoint';
+    this.attention();
+  }
+
   /** Decodes (or finds) the instruction at `address`; returns its cache index, or throws a fetch fault. */
   private fetchIndex(address: number): number {
     const bus = this.bus;
@@ -133,7 +183,8 @@ export class CortexM4 {
         if (off2 < 0) throwFetchFault(CFSR.IBUSERR, address + 2);
         hw2 = bus.mem16[off2 >> 1];
       }
-      this.cache[h] = decodeThumb(hw1, hw2);
+      const op = decodeThumb(hw1, hw2);
+      this.cache[h] = this.breakpointMarks.size !== 0 && this.breakpointMarks.has(h) ? this.breakpointOp(op) : op;
       this.sizes[h] = is32 ? 4 : 2;
       bus.code[h] = 1;
       if (is32) bus.code[h + 1] = 1;
@@ -156,7 +207,7 @@ export class CortexM4 {
         this.stopRequest = null;
         return why;
       }
-      if (this.halted) return 'halted';
+      if (this.halted) return this.exc.lockedUp ? 'lockup' : 'halted';
       if (this.pendingInvState) {
         this.pendingInvState = false;
         this.pc = this.npc;
@@ -174,9 +225,9 @@ export class CortexM4 {
         continue;
       }
       if (this.instructions >= limit) return 'budget';
-      const stopAt = Math.min(sched.nextEventAt, sched.cycles + (limit - this.instructions));
       try {
-        while (sched.cycles < stopAt) {
+        // nextEventAt is re-read every instruction: attention() and newly scheduled alarms lower it.
+        while (sched.cycles < sched.nextEventAt) {
           const pc = this.npc;
           this.pc = pc;
           let off = this.bus.ex[pc >>> 12];
@@ -192,8 +243,11 @@ export class CortexM4 {
           if (this.instructions >= limit) break;
         }
       } catch (e) {
+        const itInstruction = this.itInstruction;
+        this.itInstruction = 0;
         if (e instanceof CoreFault) {
           this.npc = this.pc;
+          if (itInstruction !== 0) this.itstate = itInstruction; // a faulting instruction keeps its ITSTATE
           this.instructions++;
           sched.cycles++;
           this.exc.takeFault(e.kind, e.address);
@@ -205,6 +259,7 @@ export class CortexM4 {
             this.exc.takeFault(CFSR.IMPRECISERR, -1);
           } else {
             this.npc = this.pc;
+            if (itInstruction !== 0) this.itstate = itInstruction;
             this.exc.takeFault(CFSR.PRECISERR, BUS_ERROR.address);
           }
         } else {
@@ -219,14 +274,31 @@ export class CortexM4 {
     return this.run(1);
   }
 
-  /** IT block: run the op only if its condition passes, then advance ITSTATE (ARM ARM A7.3.3). */
+  /**
+   * IT block: run the op only if its condition passes (ARM ARM A7.3.2), with ITSTATE advanced as by
+   * ITAdvance() (A7.3.3: IT<2:0> = 0 ends the block, else IT<4:0> shifts left). The advance happens
+   * before the op so that an exception it enters (SVC) stacks the state of the next instruction and an
+   * exception return it performs keeps the restored state; `itInstruction` keeps the instruction's own
+   * ITSTATE for InITBlock() and is put back if the op faults (the run loop's catch).
+   */
   private executeInItBlock(op: Op): void {
     const it = this.itstate;
-    const cond = it >> 4;
-    if ((it & 0xf) === 0x8) this.itstate = 0;
-    else this.itstate = (it & 0xe0) | ((it << 1) & 0x1f);
-    if (this.conditionPassed(cond)) op(this);
+    this.itstate = (it & 0x7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+    if (!this.conditionPassed(it >> 4)) {
+      // A breakpoint stops the core in front of an instruction whether or not its condition passes.
+      if (this.breakpointMarks.size !== 0 && this.breakpointHit(this.pc)) {
+        this.itstate = it;
+        this.stopBeforeInstruction();
+      }
+      return;
+    }
+    this.itInstruction = it;
+    op(this);
+    this.itInstruction = 0;
   }
+
+  /** ITSTATE the executing instruction runs under: non-zero only inside an IT block (InITBlock()). */
+  itInstruction = 0;
 
   /** ARM ARM A7.3.1 condition codes. */
   conditionPassed(cond: number): boolean {
@@ -251,7 +323,7 @@ export class CortexM4 {
 
   /** Whether the instruction being executed is inside an IT block (affects flag setting of 16-bit ops). */
   get inItBlock(): boolean {
-    return this.itstate !== 0;
+    return this.itInstruction !== 0;
   }
 
   // ---- PC writes (ARM ARM A2.3.1) -------------------------------------------------------------
@@ -361,6 +433,7 @@ export class CortexM4 {
     this.r.fill(0);
     this.n = this.z = this.c = this.v = this.q = this.ge = 0;
     this.itstate = 0;
+    this.itInstruction = 0;
     this.ipsr = 0;
     this.control = 0;
     this.primask = this.faultmask = this.basepri = 0;
