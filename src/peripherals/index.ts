@@ -1,0 +1,157 @@
+/**
+ * The chip's peripherals: which model serves each block of the device description, and how they are
+ * wired to each other (the on-chip signals no single peripheral owns).
+ *
+ * `chipPeripherals()` gives the factory list for `new Machine(options, chipPeripherals())`. Every block
+ * it builds, modelled or not, gets:
+ * - its RCC clock gate (`CLOCK_GATES`): unclocked or held in reset by RCC, it reads 0 and ignores writes;
+ * - its signals: GPIO inputs → SYSCFG EXTI multiplexer → EXTI → NVIC; EXTI events → the core's WFE;
+ *   PWR_CR.DBP → RCC_BDCR and backup SRAM write protection; RCC_xxxRSTR → the block's reset;
+ *   RCC_BDCR.BDRST → the backup domain's reset; boot pins → SYSCFG_MEMRMP; reset causes → RCC_CSR;
+ *   DBGMCU_APB1_FZ.DBG_IWDG_STOP → the IWDG.
+ * Blocks are built in address order, so a wire to a block built later is resolved on first use.
+ *
+ * To model another block, add its factory to FACTORIES.
+ */
+import type { PeripheralBlock } from '../device/stm32f407.js';
+import { flashFactory } from '../flash/interface.js';
+import type { Machine, PeripheralFactory } from '../machine.js';
+import { BackupSram, backupSramFactory } from './bkpsram.js';
+import { crcFactory } from './crc.js';
+import { Dbgmcu } from './dbgmcu.js';
+import { Exti } from './exti.js';
+import { GpioPort, type Pin } from './gpio.js';
+import { IndependentWatchdog, iwdgFactory } from './iwdg.js';
+import { type Peripheral, type PeripheralContext, UnmodelledPeripheral } from './peripheral.js';
+import { Pwr } from './pwr.js';
+import { CLOCK_GATES, Rcc } from './rcc.js';
+import { Syscfg } from './syscfg.js';
+import { timerFactory } from './tim.js';
+import { usartFactory } from './usart.js';
+import { wwdgFactory } from './wwdg.js';
+
+type Build = (block: PeripheralBlock, ctx: PeripheralContext, machine: Machine) => Peripheral;
+
+/** A factory for the blocks whose name matches. */
+function blocks(match: string | RegExp, build: Build): PeripheralFactory {
+  const test = typeof match === 'string' ? (name: string) => name === match : (name: string) => match.test(name);
+  return (block, ctx, machine) => (test(block.name) ? build(block, ctx, machine) : undefined);
+}
+
+/** Every modelled block. */
+const FACTORIES: readonly PeripheralFactory[] = [
+  flashFactory,
+  backupSramFactory,
+  blocks('RCC', (b, ctx) => new Rcc(b, ctx)),
+  blocks('PWR', (b, ctx) => new Pwr(b, ctx)),
+  blocks('SYSCFG', (b, ctx, m) => new Syscfg(b, ctx, m.bus)),
+  blocks('EXTI', (b, ctx) => new Exti(b, ctx)),
+  blocks(/^GPIO[A-I]$/, (b, ctx) => new GpioPort(b, ctx)),
+  blocks('DBGMCU', (b, ctx, m) => new Dbgmcu(b, ctx, m.device.idcode)),
+  usartFactory,
+  crcFactory,
+  timerFactory,
+  iwdgFactory,
+  wwdgFactory,
+];
+
+/** Last resort: a block nobody models still gets its clock gate. */
+const unmodelled: PeripheralFactory = (block, ctx) => new UnmodelledPeripheral(block, ctx);
+
+/** The factory list that builds and wires the whole chip. */
+export function chipPeripherals(): PeripheralFactory[] {
+  return [...FACTORIES, unmodelled].map(
+    (factory): PeripheralFactory =>
+      (block, ctx, machine) => {
+        const p = factory(block, ctx, machine);
+        if (p) wire(p, machine);
+        return p;
+      },
+  );
+}
+
+// ---- Finding a machine's peripherals ----------------------------------------------------------------
+
+type Class<T> = abstract new (...args: never[]) => T;
+
+/** The machine's block `name` if it is modelled by `type`, else undefined. */
+export function peripheralOf<T extends Peripheral>(machine: Machine, name: string, type: Class<T>): T | undefined {
+  const p = machine.peripherals.get(name);
+  return p instanceof type ? p : undefined;
+}
+
+/** Like `peripheralOf`, resolved on first successful use and remembered (for wires between blocks). */
+function later<T extends Peripheral>(machine: Machine, name: string, type: Class<T>): () => T | undefined {
+  let found: T | undefined;
+  return () => (found ??= peripheralOf(machine, name, type));
+}
+
+export const rccOf = (machine: Machine): Rcc | undefined => peripheralOf(machine, 'RCC', Rcc);
+export const pwrOf = (machine: Machine): Pwr | undefined => peripheralOf(machine, 'PWR', Pwr);
+export const syscfgOf = (machine: Machine): Syscfg | undefined => peripheralOf(machine, 'SYSCFG', Syscfg);
+export const extiOf = (machine: Machine): Exti | undefined => peripheralOf(machine, 'EXTI', Exti);
+export const dbgmcuOf = (machine: Machine): Dbgmcu | undefined => peripheralOf(machine, 'DBGMCU', Dbgmcu);
+
+/** GPIO port by letter ('A'..'I'). */
+export function gpioOf(machine: Machine, letter: string): GpioPort | undefined {
+  return peripheralOf(machine, `GPIO${letter.toUpperCase()}`, GpioPort);
+}
+
+/** A pin by name ("PA0", "pd12"); a programming error if the name or the port does not exist. */
+export function pinOf(machine: Machine, name: string): Pin {
+  const m = /^P([A-I])(\d{1,2})$/i.exec(name);
+  const port = m ? gpioOf(machine, m[1]) : undefined;
+  if (!m || !port || Number(m[2]) > 15) throw new Error(`no GPIO pin ${name} on this machine`);
+  return port.pin(Number(m[2]));
+}
+
+// ---- Wiring -------------------------------------------------------------------------------------------
+
+/** Blocks in the backup domain, reset by RCC_BDCR.BDRST (RM0090 §5.1.2; backup SRAM ignores it, §7.3.20). */
+const BACKUP_DOMAIN_BLOCKS = ['RTC', 'PWR', 'BKPSRAM'];
+
+function wire(p: Peripheral, machine: Machine): void {
+  gateClock(p, machine);
+  const pwr = later(machine, 'PWR', Pwr);
+  const sram = later(machine, 'BKPSRAM', BackupSram);
+  if (p instanceof Rcc) {
+    p.onPeripheralReset = (name) => machine.peripherals.get(name)?.reset('system');
+    p.onBackupDomainReset = () => BACKUP_DOMAIN_BLOCKS.forEach((n) => machine.peripherals.get(n)?.reset('backup-domain'));
+    p.backupWritable = () => pwr()?.backupWritable() ?? true;
+    p.batteryPresent = () => sram()?.vbat ?? false;
+    machine.resetListeners.push((_kind, cause) => p.recordResetCause(cause));
+  } else if (p instanceof Pwr) {
+    p.batteryPresent = () => sram()?.vbat ?? false;
+  } else if (p instanceof BackupSram) {
+    p.writeEnabled = () => pwr()?.backupWritable() ?? true;
+  } else if (p instanceof GpioPort) {
+    const syscfg = later(machine, 'SYSCFG', Syscfg);
+    p.onInput = (pin, level) => syscfg()?.gpioInput(p.portIndex, pin, level);
+  } else if (p instanceof Syscfg) {
+    const exti = later(machine, 'EXTI', Exti);
+    p.bootPins = () => machine.bootMode;
+    p.extiLine = (line, level) => exti()?.setLine(line, level);
+    p.gpioLevel = (port, pin) => gpioOf(machine, String.fromCharCode(65 + port))?.inputLevel(pin) ?? false;
+  } else if (p instanceof IndependentWatchdog) {
+    const dbgmcu = later(machine, 'DBGMCU', Dbgmcu);
+    p.wiring.stopInDebug = () => dbgmcu()?.frozenInDebug('IWDG') ?? false;
+  } else if (p instanceof Exti) {
+    // An EXTI event sets the core's event register: a WFE wakes (PM0214 §2.5.3 "wakeup from WFE").
+    p.onEvent = () => {
+      machine.cpu.eventRegister = 1;
+      machine.cpu.attention();
+    };
+  }
+}
+
+/** Makes the block unclocked while RCC's enable bit for it is clear or its reset bit set. */
+function gateClock(p: Peripheral, machine: Machine): void {
+  const g = CLOCK_GATES[p.name];
+  if (!g) return;
+  const rcc = later(machine, 'RCC', Rcc);
+  const bus = Rcc.busIndex(g.bus);
+  p.clockEnabled = () => {
+    const r = rcc();
+    return r === undefined || r.gateOpen(bus, g.enable, g.reset);
+  };
+}
