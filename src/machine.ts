@@ -20,6 +20,7 @@ import {
 } from './device/stm32f407.js';
 import type { Image } from './loaders/image.js';
 import { type Peripheral, type PeripheralContext, UnmodelledPeripheral } from './peripherals/peripheral.js';
+import { installSystemMemory } from './system-memory.js';
 import type { ResetCause, ResetKind } from './time/reset.js';
 import { type Alarm, Scheduler } from './time/scheduler.js';
 
@@ -71,6 +72,7 @@ export class Machine {
 
     // A factory-new chip: flash and OTP erased (all ones); the NV store may load other contents later.
     for (const name of ['flash', 'otp', 'otp-lock']) this.bus.view(name).fill(0xff);
+    installSystemMemory(this.bus);
     this.writeSignature();
     for (const r of this.device.regions) {
       if (r.kind === 'bitband' && r.bitbandOf !== undefined) {

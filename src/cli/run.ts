@@ -20,8 +20,15 @@ import { NodeSemihostingHost } from '../host/semihosting-node.js';
 import type { Image } from '../loaders/image.js';
 import { loadImageFile } from '../loaders/load-file.js';
 import { analysePlacement } from '../loaders/placement.js';
-import { Machine } from '../machine.js';
+import type { Machine } from '../machine.js';
+import { createMachine } from '../boards/index.js';
+import { programImage } from '../flash/programmer.js';
+import { attachState } from '../host/nvstore-node.js';
+import type { AttachedState } from '../nvstate/attach.js';
 import { parseAddress, parseCount, parseDevice, parsePin, parseSeconds } from './args.js';
+import { type BoardOptions, addBoardOptions, applyBoardOptions, parseBoard } from './board-options.js';
+import { type GdbOptions, addGdbOptions, startGdbServer } from './gdb-options.js';
+import { type UsartOptions, addUsartOptions, applyUsartOptions } from './usart-options.js';
 import { FAULT_EXCEPTIONS, exceptionName, faultReport, where } from './fault-report.js';
 
 /** Instructions per slice between two visits to the event loop. */
@@ -33,7 +40,10 @@ export const EXIT_FAULT = 1;
 /** How long to wait before looking again at a core that sleeps with nothing scheduled or is locked up. */
 const IDLE_POLL_MS = 10;
 
-export interface RunOptions {
+export interface RunOptions extends BoardOptions, UsartOptions, GdbOptions {
+  state?: string;
+  vbat?: boolean;
+  load?: boolean;
   base?: string;
   device?: string;
   boot0?: string;
@@ -91,7 +101,7 @@ function spinningInFaultHandler(machine: Machine): boolean {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `run`; returns the exit status. */
-export async function runCommand(file: string, options: RunOptions): Promise<number> {
+export async function runCommand(file: string | undefined, options: RunOptions): Promise<number> {
   const device = parseDevice(options.device);
   const base = options.base !== undefined ? parseAddress(options.base, '--base') : undefined;
   const boot0 = parsePin(options.boot0, '--boot0');
@@ -99,35 +109,97 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const timeoutMs = options.timeout !== undefined ? parseSeconds(options.timeout, '--timeout') * 1000 : Infinity;
   const maxInstructions = options.maxInstructions !== undefined ? parseCount(options.maxInstructions, '--max-instructions') : Infinity;
   const fsRoot = options.semihostingFs !== undefined ? checkDirectory(options.semihostingFs) : undefined;
-  const image = loadImageFile(file, { base });
+  const board = parseBoard(options.board);
+  if (options.load === false && file !== undefined) throw new UserError(`--no-load: do not also name an image (${file}); it boots what the state file holds`);
+  if (options.load === false && options.state === undefined) throw new UserError('--no-load needs --state FILE (it boots what the state file holds)');
+  const image: Image = file !== undefined ? loadImageFile(file, { base }) : { file: '(none)', format: 'bin', segments: [], sections: [], symbols: [] };
 
-  const machine = new Machine({ device, boot0, boot1, log: logSink(options.log) });
-  checkPlacement(image, machine);
-  machine.loadImage(image);
+  const machine = createMachine({ device, boot0, boot1, log: logSink(options.log), board });
+  if (file !== undefined) checkPlacement(image, machine);
+  let state: AttachedState | null = null;
+  if (options.state !== undefined) {
+    state = attachState(machine, options.state, { vbat: options.vbat !== false });
+    // As a programmer would: erase the sectors the image touches, program, verify (durably).
+    if (file !== undefined) programImage(machine, image);
+  } else {
+    machine.loadImage(image);
+  }
+  applyBoardOptions(machine, options);
   const host = new NodeSemihostingHost({ fsRoot });
-  const semihosting = new Semihosting(machine.cpu, host, { symbols: image.symbols, commandLine: file });
+  const semihosting = new Semihosting(machine.cpu, host, { symbols: image.symbols, commandLine: file ?? '' });
   semihosting.install();
-  machine.reset('power-on');
+  const announce = (line: string): void => void process.stderr.write(line + '\n');
+  let usarts: Awaited<ReturnType<typeof applyUsartOptions>> | null = null;
+  try {
+    usarts = await applyUsartOptions(machine, options, announce);
+    machine.reset('power-on');
+    const gdb = await startGdbServer(machine, options, { exitCode: () => semihosting.exitCode });
+    return await runLoop(machine, image, semihosting, host, usarts, gdb, options, timeoutMs, maxInstructions);
+  } finally {
+    host.close();
+    await usarts?.close();
+    state?.close();
+  }
+}
 
+async function runLoop(
+  machine: Machine,
+  image: Image,
+  semihosting: Semihosting,
+  host: NodeSemihostingHost,
+  usarts: Awaited<ReturnType<typeof applyUsartOptions>>,
+  gdb: Awaited<ReturnType<typeof startGdbServer>>,
+  options: RunOptions,
+  timeoutMs: number,
+  maxInstructions: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   const timedOut = (): boolean => Date.now() >= deadline;
-  const stop = (why: string): number => {
+  const untilDeadline = (): Promise<void> => sleep(Math.max(0, Math.min(deadline - Date.now(), 2 ** 31 - 1)));
+  const stop = async (why: string): Promise<number> => {
     process.stderr.write(`f4emu: ${why}: stopped at ${position(machine, image)}\n`);
+    await gdb?.close();
     return EXIT_TIMEOUT;
   };
-  const fault = (headline: string): number => {
+  const fault = async (headline: string): Promise<number> => {
     process.stderr.write(faultReport(machine.cpu, headline, image.symbols).join('\n') + '\n');
+    await gdb?.close();
     return EXIT_FAULT;
   };
+  // Ctrl-C / kill: leave the loop at a slice boundary so the state file and ports close cleanly.
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signalled !== null) process.exit(130); // a second Ctrl-C: give up at once
+    signalled = sig;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
+    return await loop();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  async function loop(): Promise<number> {
     for (;;) {
+      if (signalled !== null) {
+        await gdb?.close();
+        process.stderr.write(`f4emu: ${signalled}: stopped at ${position(machine, image)}\n`);
+        return signalled === 'SIGINT' ? 130 : 143;
+      }
+      if (gdb) await gdb.whileHalted();
       if (machine.cpu.instructions >= maxInstructions) return stop(`--max-instructions ${maxInstructions} reached`);
       if (timedOut()) return stop(`--timeout ${options.timeout} s reached`);
       const reason: StopReason = machine.run(Math.min(SLICE, maxInstructions - machine.cpu.instructions));
-      if (semihosting.exitCode !== null) return semihosting.exitCode & 0xff;
+      if (gdb?.stopped(reason)) continue;
+      if (semihosting.exitCode !== null) {
+        await gdb?.close(semihosting.exitCode);
+        return semihosting.exitCode & 0xff;
+      }
       switch (reason) {
         case 'stop':
-          if (semihosting.waitingForInput) await Promise.race([host.waitForInput(), sleep(Math.max(0, deadline - Date.now()))]);
+          if (semihosting.waitingForInput) await Promise.race([host.waitForInput(), untilDeadline()]);
           break;
         case 'lockup':
         case 'halted':
@@ -135,25 +207,25 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
           await sleep(IDLE_POLL_MS);
           break;
         case 'sleep':
-          await sleep(IDLE_POLL_MS);
+          // Nothing scheduled: only the outside world (serial input, a debugger) can wake the core.
+          await Promise.race([usarts.whenInput(), sleep(IDLE_POLL_MS)]);
           break;
         default:
           if (options.exitOnFault && spinningInFaultHandler(machine)) {
             return fault(`f4emu: the firmware is stuck in its ${exceptionName(machine.cpu.ipsr)} handler`);
           }
-          await new Promise((resolve) => setImmediate(resolve));
+          if (usarts.idle()) await Promise.race([usarts.whenInput(), sleep(IDLE_POLL_MS)]);
+          else await new Promise((resolve) => setImmediate(resolve));
       }
     }
-  } finally {
-    host.close();
   }
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('run firmware (ELF, Intel HEX, S-record, raw binary) with semihosting on this terminal')
-    .argument('<file>', 'image to run')
+    .argument('[file]', 'image to run (ELF, HEX, S-record, .bin with --base); with --state it is programmed into the state first')
     .option('--base <address>', 'load address of a raw binary (e.g. 0x08000000)')
     .option('--device <id>', 'stm32f407 (default), stm32f407ve, stm32f405, stm32f415, stm32f417')
     .option('--boot0 <0|1>', 'BOOT0 pin level (default 0: boot from main flash)')
@@ -162,9 +234,15 @@ export function register(program: Command): void {
     .option('--max-instructions <n>', 'stop after this many instructions (exit 124)')
     .option('--exit-on-fault', 'exit 1 with a register dump when the core locks up or spins in a fault handler')
     .option('--semihosting-fs <dir>', 'let the firmware open files inside this directory (and nowhere else)')
-    .option('--log <channels>', 'print these log channels on stderr, comma-separated (e.g. unimp; all)')
-    .addHelpText('after', '\nExit status: the firmware\'s semihosting exit status; 1 fault (--exit-on-fault); 2 bad input; 124 timeout or instruction limit.')
-    .action(async (file: string, options: RunOptions) => {
-      process.exitCode = await runCommand(file, options);
-    });
+    .option('--log <channels>', 'print these log channels on stderr, comma-separated (unimp, gpio, flash, rcc; all)')
+    .option('--state <file>', 'device state file (.f4s): flash, OTP, option bytes, backup domain kept between runs (created factory-fresh)')
+    .option('--no-vbat', 'no backup battery: backup SRAM and RTC backup registers are lost between runs')
+    .option('--no-load', 'with --state: boot what the state file holds, load no image')
+    .addHelpText('after', '\nExit status: the firmware\'s semihosting exit status; 1 fault (--exit-on-fault); 2 bad input; 124 timeout or instruction limit.');
+  addBoardOptions(cmd);
+  addUsartOptions(cmd);
+  addGdbOptions(cmd);
+  cmd.action(async (file: string | undefined, options: RunOptions) => {
+    process.exitCode = await runCommand(file, options);
+  });
 }
