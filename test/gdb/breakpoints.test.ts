@@ -113,3 +113,15 @@ test('a breakpoint survives its code being rewritten', () => {
   assert.equal(gdb.register(PC), CODE + 2);
   assert.equal(gdb.register(0), 1, 'the new instruction ran once, then the breakpoint hit again');
 });
+
+test('a breakpoint set in code that has run hot (translated into blocks) stops there, exactly', () => {
+  const gdb = new Gdb();
+  gdb.runHot();
+  gdb.ask(`Z0,${hex(STORE)},2`);
+  assert.equal(gdb.continue(), 'T05thread:1;');
+  assert.equal(gdb.register(PC), STORE);
+  assert.equal(gdb.machine.bus.read32(DATA), gdb.register(0) - 1, 'the store of this pass has not happened');
+  const before = gdb.machine.cpu.instructions;
+  assert.equal(gdb.continue(), 'T05thread:1;');
+  assert.equal(gdb.machine.cpu.instructions - before, 4, 'one pass of the loop');
+});

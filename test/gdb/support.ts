@@ -118,6 +118,13 @@ export class Gdb {
     return this.take();
   }
 
+  /** Lets the program run on its own long enough for its loop to be hot (translated), then attaches again. */
+  runHot(instructions = 100_000): void {
+    this.ask('D');
+    this.machine.run(instructions);
+    this.target.attach();
+  }
+
   /** `c`, then run until the stop reply. */
   continue(): string {
     const replies = [...this.send('c'), ...this.runUntilStop()];

@@ -89,3 +89,12 @@ test('code on a watched page still runs, and stores to it still replace decoded 
   assert.equal(gdb.register(0), 5, 'the new instruction runs every other step');
   assert.equal(gdb.machine.cpu.stopRequest, null, 'outside the watched range: no hit');
 });
+
+test('a watchpoint on data that hot (translated) code stores stops right after the store', () => {
+  const gdb = new Gdb();
+  gdb.runHot();
+  gdb.ask(`Z2,${hex(DATA)},4`);
+  assert.equal(gdb.continue(), `T05watch:${hex(DATA)};thread:1;`);
+  assert.equal(gdb.register(PC), LOAD);
+  assert.equal(gdb.machine.bus.read32(DATA), gdb.register(0));
+});
