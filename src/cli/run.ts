@@ -98,6 +98,16 @@ function spinningInFaultHandler(machine: Machine): boolean {
   return reason === 'lockup' || cpu.halted || (FAULT_EXCEPTIONS.has(cpu.ipsr) && cpu.npc === pc);
 }
 
+/**
+ * While the firmware only waits for serial input, its other events (SysTick, timers, timeouts) happen
+ * in real time: how many wall-clock milliseconds until the next one (capped, so a deadline is seen).
+ */
+function realTimeToNextAlarm(machine: Machine): number {
+  const s = machine.scheduler;
+  if (s.nextEventAt === Infinity) return 100;
+  return Math.min(100, Math.max(0, ((s.nextEventAt - s.cycles) * 1000) / s.frequencyHz));
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `run`; returns the exit status. */
@@ -132,6 +142,14 @@ export async function runCommand(file: string | undefined, options: RunOptions):
   let usarts: Awaited<ReturnType<typeof applyUsartOptions>> | null = null;
   try {
     usarts = await applyUsartOptions(machine, options, announce);
+    // Firmware that only polls a USART for input that has not come stops the slice: the host then
+    // sleeps until bytes arrive instead of burning wall time (emulated time waits with it).
+    for (const port of usarts.ports) {
+      port.usart.onIdle = () => {
+        machine.cpu.stopRequest = 'stop';
+        machine.cpu.attention();
+      };
+    }
     machine.reset('power-on');
     const gdb = await startGdbServer(machine, options, { exitCode: () => semihosting.exitCode });
     return await runLoop(machine, image, semihosting, host, usarts, gdb, options, timeoutMs, maxInstructions);

@@ -5,7 +5,11 @@
  *
  * `addUsartOptions(cmd)` declares them; `applyUsartOptions(machine, opts)` checks every value (a bad one
  * is a UserError before anything is opened), connects the ports and returns what the run loop needs:
- * `idle()`/`whenInput()` to sleep while the firmware only waits for serial input, `close()` at the end.
+ * - `idle()`: the firmware only polls a connected USART for input that has not come; the run loop may
+ *   then sleep until `whenInput()` resolves (or, if the scheduler holds alarms the firmware may be
+ *   waiting for too, until the next one is due in wall-clock time). To stop the core as soon as that
+ *   starts instead of at the end of its slice, set each port's `usart.onIdle` to a stop request;
+ * - `close()` at the end flushes and releases the ports.
  */
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';

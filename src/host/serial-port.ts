@@ -8,6 +8,9 @@
  * - pty: a pseudo-terminal that stm32flash, minicom or screen can open. socat creates it
  *   (`socat -d -d PTY,raw,echo=0 STDIO`, a child process bridged to our pipes); once it is ready,
  *   exactly one line `usartN: /dev/pts/N` goes to stderr. Closing and re-opening the terminal is fine.
+ *   A Linux pty carries bytes and has no parity (it drops PARENB): tools that check the setting need
+ *   to be told 8N1, e.g. `stm32flash -m 8n1 /dev/pts/N`; the emulated USART still receives 8E1 frames
+ *   with correct parity (see usart.ts on how host bytes map to frames).
  * - tcp:PORT or tcp:HOST:PORT: a server on 127.0.0.1 (or HOST); `usartN: tcp:HOST:PORT` on stderr once
  *   listening (port 0 picks a free port, printed). One client at a time (a second is closed at once);
  *   a disconnect does not end the run; with no client, TX bytes are dropped as on an open line.

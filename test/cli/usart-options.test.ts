@@ -24,7 +24,7 @@ describe('addUsartOptions', () => {
 });
 
 describe('applyUsartOptions', () => {
-  it('connects each USART as asked and reports the run loop idle state and input', async () => {
+  it('connects each USART as asked and reports when the firmware waits for input, until input comes', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'f4emu-usart-options-'));
     const m = chip();
     const lines: string[] = [];

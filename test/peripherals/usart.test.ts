@@ -399,12 +399,14 @@ describe('USART with the core', () => {
     u.onIdle = () => {
       idle++;
       m.cpu.stopRequest = 'stop';
+      m.cpu.attention();
     };
     write(m, 'USART2', BRR, BRR_115200);
     write(m, 'USART2', CR1_, CR1.UE | CR1.TE | CR1.RE);
     u.feedRx(Buffer.from('hi'));
-    assert.equal(m.run(200_000), 'stop');
+    assert.equal(m.run(1_000_000), 'stop');
     assert.equal(Buffer.from(sent).toString(), 'hi');
     assert.equal(idle, 1);
+    assert.ok(m.cpu.instructions < 10_000, `stopped soon after the echo (${m.cpu.instructions} instructions)`);
   });
 });
