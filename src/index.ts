@@ -72,3 +72,16 @@ export {
   type SemihostingOptions,
 } from './core/semihosting.js';
 export { NodeSemihostingHost, RootedFiles, type NodeHostOptions } from './host/semihosting-node.js';
+
+// A whole chip on a board, with every modelled peripheral
+export { createMachine, attachBoard, discoveryOf, type CreateMachineOptions, DiscoveryBoard, BareChip, Button, Led, type Board, type BoardName } from './boards/index.js';
+export { chipPeripherals, peripheralOf, rccOf, pwrOf, syscfgOf, extiOf } from './peripherals/index.js';
+export { Usart, usartOf } from './peripherals/usart.js';
+
+// Flash, non-volatile state
+export { FlashProgrammer, programImage } from './flash/programmer.js';
+export { attachState, openStateFile } from './host/nvstore-node.js';
+export type { AttachOptions, AttachedState } from './nvstate/attach.js';
+
+// Host connections
+export { connectSerial, parseSerialSpec, type SerialHandle, type SerialSpec } from './host/serial-port.js';
