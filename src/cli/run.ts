@@ -222,7 +222,13 @@ async function runLoop(
         case 'lockup':
         case 'halted':
           if (options.exitOnFault) return fault(`f4emu: the core ${reason === 'lockup' ? 'locked up' : 'halted'}`);
-          await sleep(IDLE_POLL_MS);
+          // A locked-up core executes nothing, but time goes on: a watchdog may still reset the chip.
+          if (reason === 'lockup' && machine.scheduler.skipToNextEvent()) {
+            machine.scheduler.fireDue();
+            await new Promise((resolve) => setImmediate(resolve));
+          } else {
+            await sleep(IDLE_POLL_MS);
+          }
           break;
         case 'sleep':
           // Nothing scheduled: only the outside world (serial input, a debugger) can wake the core.
