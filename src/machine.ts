@@ -111,9 +111,14 @@ export class Machine {
     this.bus.mapHandler(start, size, handler);
   }
 
-  /** The memory BOOT0/BOOT1 put at address 0. */
+  /**
+   * The memory a reset puts at address 0 (and SYSCFG_MEMRMP reports): BOOT0/BOOT1's choice, except at
+   * read protection level 2, where the boot pins are ignored and the chip boots from main flash
+   * (RM0090 §3.7.3; the flash interface reports the level).
+   */
   get bootMode(): BootMode {
-    return bootModeFromPins(this.boot0, this.boot1);
+    const flash = this.peripherals.get('FLASH') as { readonly rdpLevel?: number } | undefined;
+    return flash?.rdpLevel === 2 ? 'flash' : bootModeFromPins(this.boot0, this.boot1);
   }
 
   /**
