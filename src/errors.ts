@@ -16,3 +16,19 @@ export class UserError extends Error {
 export function hex32(value: number): string {
   return '0x' + (value >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
+
+/** Words for a failed file-system call (Node's error codes), for one-line messages: "no such file"... */
+export function fsErrorText(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    ERR_FS_FILE_TOO_LARGE: 'larger than 2 GiB',
+  };
+  return (code && words[code]) ?? code ?? (e instanceof Error ? e.message : String(e));
+}

@@ -4,14 +4,20 @@
  */
 import { DEVICES, type DeviceDescription } from '../device/stm32f407.js';
 import { UserError } from '../errors.js';
+import { TYPICAL_BASE } from '../loaders/bin.js';
 
-/** An address: 0x-prefixed hex (underscores allowed, as the reference manual writes 0x0800_0000) or decimal. */
+/**
+ * An address: 0x-prefixed hex (underscores allowed, as the reference manual writes 0x0800_0000) or
+ * decimal. A decimal number with a leading zero (08000000) is refused: it is hex missing its 0x more
+ * often than it is decimal.
+ */
 export function parseAddress(text: string, option: string): number {
   const t = text.trim().replace(/_/g, '');
+  if (/^0[0-9]+$/.test(t)) throw new UserError(`${option}: '${text}' is ambiguous: write hex with 0x (0x${t}) or decimal without leading zeros`);
   let value = NaN;
   if (/^0x[0-9a-f]+$/i.test(t)) value = parseInt(t.slice(2), 16);
   else if (/^[0-9]+$/.test(t)) value = parseInt(t, 10);
-  if (!Number.isSafeInteger(value) || value > 0xffff_ffff) throw new UserError(`${option}: not a 32-bit address: '${text}' (write e.g. 0x08000000)`);
+  if (!Number.isSafeInteger(value) || value > 0xffff_ffff) throw new UserError(`${option}: not a 32-bit address: '${text}' (write e.g. ${TYPICAL_BASE})`);
   return value;
 }
 

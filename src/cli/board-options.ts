@@ -65,20 +65,42 @@ export function parsePresses(text: string): ButtonPress[] {
   });
 }
 
+/** The board options, checked: the board to use, whether the button is held from power-on, the presses. */
+interface BoardSettings {
+  readonly name: BoardName;
+  readonly held: boolean;
+  readonly presses: readonly ButtonPress[];
+}
+
+/**
+ * Checks every board option against the machine (and the board it sits on, if any) without changing
+ * anything: a bad value or a button option for a board without a button is a UserError. `run` calls
+ * it before it touches the state file.
+ */
+export function checkBoardOptions(machine: Machine, options: BoardOptions): BoardSettings {
+  const name = parseBoard(options.board);
+  const existing = boardOf(machine);
+  if (existing && existing.name !== name) throw new UserError(`--board ${name}: this machine was built for the ${existing.name} board`);
+  const button = options.button?.toLowerCase();
+  if (button !== undefined && button !== 'held' && button !== 'released') throw new UserError(`--button: must be held or released, not '${options.button}'`);
+  const presses = options.pressButtonAt !== undefined ? parsePresses(options.pressButtonAt) : [];
+  const hasButton = existing ? existing instanceof DiscoveryBoard : name === 'discovery';
+  if ((button !== undefined || options.pressButtonAt !== undefined) && !hasButton) {
+    throw new UserError(`--button/--press-button-at: the ${name} board has no user button`);
+  }
+  return { name, held: button === 'held', presses };
+}
+
 /**
  * Puts the machine on the board the options name (unless it already sits on that board), then applies
  * the button options and --log gpio. Call before the power-on reset; times count from power-on.
  */
 export function applyBoardOptions(machine: Machine, options: BoardOptions): Board {
-  const name = parseBoard(options.board);
-  const board = boardOf(machine) ?? attachBoard(machine, name);
-  if (board.name !== name) throw new UserError(`--board ${name}: this machine was built for the ${board.name} board`);
-  const button = options.button?.toLowerCase();
-  if (button !== undefined && button !== 'held' && button !== 'released') throw new UserError(`--button: must be held or released, not '${options.button}'`);
-  if (button !== undefined || options.pressButtonAt !== undefined) {
-    if (!(board instanceof DiscoveryBoard)) throw new UserError(`--button/--press-button-at: the ${board.name} board has no user button`);
-    if (button === 'held') board.button.press();
-    if (options.pressButtonAt !== undefined) schedulePresses(machine, board, parsePresses(options.pressButtonAt));
+  const settings = checkBoardOptions(machine, options);
+  const board = boardOf(machine) ?? attachBoard(machine, settings.name);
+  if (board instanceof DiscoveryBoard) {
+    if (settings.held) board.button.press();
+    schedulePresses(machine, board, settings.presses);
   }
   if (logsGpio(options.log)) board.watch((message) => process.stderr.write(`[${emulatedMs(machine)} ms] ${message}\n`));
   return board;
@@ -93,7 +115,7 @@ function emulatedMs(machine: Machine): string {
   return (machine.scheduler.nowNs() / 1e6).toFixed(3);
 }
 
-function schedulePresses(machine: Machine, board: DiscoveryBoard, presses: ButtonPress[]): void {
+function schedulePresses(machine: Machine, board: DiscoveryBoard, presses: readonly ButtonPress[]): void {
   const s = machine.scheduler;
   presses.forEach((p, i) => {
     const now = s.nowNs();

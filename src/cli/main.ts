@@ -50,15 +50,38 @@ async function flush(stream: NodeJS.WriteStream): Promise<void> {
   await new Promise<void>((resolve) => stream.write('', () => resolve()));
 }
 
+/** Exit status of a process whose reader went away: what a shell reports for death by SIGPIPE. */
+const EXIT_BROKEN_PIPE = 128 + 13;
+
+/**
+ * `f4emu ... | head`: when the reader of stdout or stderr goes away, stop at once and quietly, as a C
+ * program killed by SIGPIPE would (the state file's journal is durable at every step). Any other
+ * failure to write (a full disk) is one line and exit 2 instead of Node's unhandled 'error' trace.
+ */
+function handleOutputErrors(stream: NodeJS.WriteStream, name: string): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && name !== 'stderr') process.stderr.write(`f4emu: cannot write to ${name}: ${e.code ?? e.message}\n`);
+    process.exit(e.code === 'EPIPE' ? EXIT_BROKEN_PIPE : 2);
+  });
+}
+
+/** Help that commander shows on its own: asked for (exit 0), or because a command is missing (usage error). */
+function isHelp(e: CommanderError): boolean {
+  return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+}
+
 /** Runs the CLI and exits the process with the command's status. */
 export async function main(argv: readonly string[] = process.argv): Promise<never> {
+  handleOutputErrors(process.stdout, 'stdout');
+  handleOutputErrors(process.stderr, 'stderr');
   let status: number;
   try {
     await (await buildProgram()).parseAsync([...argv]);
     status = typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')) {
-      status = 0;
+    if (e instanceof CommanderError && isHelp(e)) {
+      // `f4emu` or `f4emu state` without a command printed the usage on stderr: a usage error.
+      status = e.exitCode === 0 ? 0 : 2;
     } else {
       if (process.env.F4EMU_DEBUG && !(e instanceof UserError) && e instanceof Error) process.stderr.write(`${e.stack}\n`);
       process.stderr.write(`f4emu: ${errorLine(e).split('\n')[0]}\n`);

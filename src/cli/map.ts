@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { endOf, type DeviceDescription } from '../device/stm32f407.js';
-import { hex32 } from '../errors.js';
+import { UserError, hex32 } from '../errors.js';
+import { TYPICAL_BASE } from '../loaders/bin.js';
 import { loadImageFile } from '../loaders/load-file.js';
 import { analysePlacement, type Placement } from '../loaders/placement.js';
 import { parseAddress, parseDevice } from './args.js';
@@ -134,7 +135,8 @@ export function placementText(p: Placement): string {
 export function mapCommand(file: string | undefined, options: MapOptions): number {
   const dev = parseDevice(options.device);
   if (file === undefined) {
-    if (options.base !== undefined) parseAddress(options.base, '--base'); // still reject nonsense
+    if (options.base !== undefined) throw new UserError('map: --base needs a FILE (the raw binary it places)');
+    if (options.with !== undefined) throw new UserError('map: --with needs a FILE (the image to compare the others with)');
     process.stdout.write(options.json ? JSON.stringify(memoryMapData(dev)) + '\n' : memoryMapText(dev));
     return 0;
   }
@@ -152,7 +154,7 @@ export function register(program: Command): void {
     .description('print the memory map, or where an image (ELF, Intel HEX, S-record, raw binary) lands in it')
     .argument('[file]', 'image to place (without it: the device memory map)')
     .option('--device <id>', 'stm32f407 (default), stm32f407ve, stm32f405, stm32f415, stm32f417')
-    .option('--base <address>', 'load address of a raw binary (e.g. 0x08000000)')
+    .option('--base <address>', `load address of a raw binary (e.g. ${TYPICAL_BASE})`)
     .option('--with <files...>', 'other images on the same chip (e.g. the bootloader next to an application): report shared sectors and overlaps')
     .option('--json', 'print JSON instead of text')
     .addHelpText('after', '\nExit status: 0 the image fits; 1 it does not (outside every region, overflow, not programmable); 2 bad input.')

@@ -15,10 +15,11 @@
  * before the file is opened for writing; a change is written as one journal record, all or nothing.
  * Results go to stdout (show, dump -o -); what f4emu says about its work goes to stderr.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { DeviceDescription } from '../device/stm32f407.js';
-import { UserError, hex32 } from '../errors.js';
+import { UserError, fsErrorText, hex32 } from '../errors.js';
 import { flashFactory } from '../flash/interface.js';
 import { type OptionBytes, RDP_LEVEL0, RDP_LEVEL2, borLevelName, rdpByteFor, rdpLevel } from '../flash/option-bytes.js';
 import { FlashProgrammer } from '../flash/programmer.js';
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option('--device <id>', 'refuse a file made for another part')
     .action((file: string, opts: DeviceOption & { region: string; output: string; format?: string }) => {
       const format = outputFormat(opts.output, opts.format);
+      if (opts.output !== '-' && sameFile(opts.output, file)) throw new UserError(`-o: ${opts.output} is the state file itself; write the dump to another file`);
       const store = openStateFile(file, deviceOption(opts));
       const region = dumpRegion(store.image, store.device, opts.region);
       const data = format === 'hex' ? encodeIntelHex(region.address, region.bytes) : region.bytes;
@@ -152,16 +154,20 @@ function deviceFor(file: string, opts: DeviceOption): DeviceDescription {
 
 /**
  * Opens the state file into a Machine, runs `fn` with a programmer as one all-or-nothing change and
- * saves. On any error nothing of the change is written.
+ * saves. On any error nothing of the change is written, and a file this command created is removed.
  */
 function withChip<T>(file: string, device: DeviceDescription, fn: (programmer: FlashProgrammer, current: OptionBytes) => T, onProgress?: (done: number, total: number, what: string) => void): T {
   const machine = new Machine({ device }, [flashFactory, backupSramFactory]);
   const state = attachState(machine, file);
+  let done = false;
   try {
     const programmer = new FlashProgrammer(machine, { target: file, onProgress });
-    return state.store.batch(() => fn(programmer, programmer.optionBytes));
+    const result = state.store.batch(() => fn(programmer, programmer.optionBytes));
+    done = true;
+    return result;
   } finally {
     state.close();
+    if (!done && state.created) rmSync(file, { force: true });
   }
 }
 
@@ -170,6 +176,7 @@ function parseSectorList(text: string, option: string, device: DeviceDescription
   const last = device.flashSectors.length - 1;
   const out: number[] = [];
   for (const item of items) {
+    if (item === '') throw new UserError(`${option}: ${text.trim() === '' ? 'no sector given' : `'${text}' has an empty item`} (write e.g. 1 or 1,2,5)`);
     if (!/^\d+$/.test(item) || Number(item) > last) throw new UserError(`${option}: '${item}' is not a sector of the ${device.name} (0–${last})`);
     if (!out.includes(Number(item))) out.push(Number(item));
   }
@@ -178,6 +185,7 @@ function parseSectorList(text: string, option: string, device: DeviceDescription
 
 function parseOptionByteChanges(opts: OptionByteOptions, device: DeviceDescription): Partial<OptionBytes> {
   const change: { -readonly [K in keyof OptionBytes]?: OptionBytes[K] } = {};
+  if (opts.permanent && opts.rdp !== '2') throw new UserError('--permanent confirms --rdp 2 and goes with it only');
   if (opts.rdp !== undefined) {
     if (!['0', '1', '2'].includes(opts.rdp)) throw new UserError(`--rdp: must be 0, 1 or 2, not '${opts.rdp}'`);
     const level = Number(opts.rdp) as 0 | 1 | 2;
@@ -221,11 +229,18 @@ function outputFormat(output: string, format: string | undefined): 'bin' | 'hex'
   throw new UserError(`-o: cannot tell the format of '${output}' from its extension; name it .bin or .hex, or give --format`);
 }
 
+/** True when both paths name one existing file (links included). */
+function sameFile(a: string, b: string): boolean {
+  const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
 function writeOutput(path: string, data: Uint8Array | string): void {
   try {
     writeFileSync(path, data);
   } catch (e) {
-    throw new UserError(`${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such directory ${dirname(path)}` : fsErrorText(e);
+    throw new UserError(`${path}: cannot write: ${why}`);
   }
 }
 

@@ -64,6 +64,7 @@ export function parseIntelHex(text: string, file: string): Image {
     }
     switch (type) {
       case DATA:
+        if (!segmentMode && base + offset + data.length > 0x1_0000_0000) fail('data runs past the end of the 32-bit address space');
         chunks.push(...dataChunks(base, segmentMode, offset, data, `line ${line}`));
         break;
       case EOF:

@@ -46,9 +46,16 @@ export function detectFormat(bytes: Uint8Array, file: string, options: LoadOptio
   throw new UserError(`${file}: offset 0x0: not an ELF, Intel HEX or S-record file; for a raw binary give its load address with --base`);
 }
 
+/** True when the bytes are only white space (an empty file, or blank lines). */
+function isBlank(bytes: Uint8Array): boolean {
+  return bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a);
+}
+
 /** Reads an image from its bytes. `file` names it in errors. */
 export function parseImage(bytes: Uint8Array, file: string, options: LoadOptions = {}): Image {
+  if (bytes.length === 0) throw new UserError(`${file}: offset 0x0: empty file, nothing to load`);
   const format = detectFormat(bytes, file, options);
+  if ((format === 'ihex' || format === 'srec') && isBlank(bytes)) throw new UserError(`${file}: line 1: only blank lines, nothing to load`);
   if (format !== 'bin' && options.base !== undefined) {
     throw new UserError(`${file}: --base applies to raw binaries only; this is ${FORMAT_NAMES[format]}, which carries its own addresses`);
   }
@@ -56,10 +63,16 @@ export function parseImage(bytes: Uint8Array, file: string, options: LoadOptions
     case 'elf':
       return parseElf(bytes, file);
     case 'ihex':
-      return parseIntelHex(textOf(bytes), file);
+      return withData(parseIntelHex(textOf(bytes), file));
     case 'srec':
-      return parseSrec(textOf(bytes), file);
+      return withData(parseSrec(textOf(bytes), file));
     case 'bin':
       return parseBinary(bytes, file, options.base);
   }
+}
+
+/** A text image must place at least one byte: a file of only header and end records loads nothing. */
+function withData(image: Image): Image {
+  if (image.segments.length === 0) throw new UserError(`${image.file}: no data records: nothing to load`);
+  return image;
 }

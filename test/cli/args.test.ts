@@ -17,6 +17,11 @@ describe('CLI option values', () => {
     rejects(() => parseAddress('-1', '--base'), "--base: not a 32-bit address: '-1' (write e.g. 0x08000000)");
   });
 
+  test('a decimal address with a leading zero is refused as ambiguous (hex that lost its 0x?)', () => {
+    rejects(() => parseAddress('08000000', '--base'), "--base: '08000000' is ambiguous: write hex with 0x (0x08000000) or decimal without leading zeros");
+    assert.equal(parseAddress('0', '--base'), 0);
+  });
+
   test('devices by id, case-insensitive, default stm32f407', () => {
     assert.equal(parseDevice(undefined).name, 'STM32F407VG');
     assert.equal(parseDevice('STM32F407VE').name, 'STM32F407VE');

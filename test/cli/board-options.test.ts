@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Command } from 'commander';
 import { boardOf, createMachine, discoveryOf } from '../../src/boards/index.js';
-import { addBoardOptions, applyBoardOptions, parseBoard, parseDuration, parsePresses } from '../../src/cli/board-options.js';
+import { addBoardOptions, applyBoardOptions, checkBoardOptions, parseBoard, parseDuration, parsePresses } from '../../src/cli/board-options.js';
 import { UserError } from '../../src/errors.js';
 import { Machine } from '../../src/machine.js';
 import { chipPeripherals } from '../../src/peripherals/index.js';
@@ -57,6 +57,22 @@ describe('parsing', () => {
     const cmd = addBoardOptions(new Command().exitOverride());
     cmd.parse(['node', 'x', '--button', 'held', '--press-button-at', '5ms']);
     assert.deepEqual(cmd.opts(), { board: 'discovery', button: 'held', pressButtonAt: '5ms' });
+  });
+});
+
+describe('checkBoardOptions', () => {
+  test('refuses every bad value and combination that applyBoardOptions would, and changes nothing', () => {
+    const m = createMachine({ board: 'discovery' });
+    assert.throws(() => checkBoardOptions(m, { button: 'maybe' }), userError(/^--button: must be held or released/));
+    assert.throws(() => checkBoardOptions(m, { pressButtonAt: 'soon' }), userError(/^--press-button-at: not a time/));
+    assert.throws(() => checkBoardOptions(m, { board: 'none' }), userError(/built for the discovery board/));
+    assert.throws(() => checkBoardOptions(new Machine({}, chipPeripherals()), { board: 'none', button: 'held' }), userError(/the none board has no user button/));
+    const settings = checkBoardOptions(m, { button: 'held', pressButtonAt: '50ms' });
+    assert.deepEqual(settings, { name: 'discovery', held: true, presses: [{ atNs: 50e6, durationNs: 100e6 }] });
+    m.reset('power-on');
+    assert.equal(discoveryOf(m)!.button.pressed, false, 'not held from power-on');
+    advanceNs(m, 60e6);
+    assert.equal(discoveryOf(m)!.button.pressed, false, 'no press scheduled at 50 ms');
   });
 });
 

@@ -91,6 +91,11 @@ describe('parseIntelHex: bad files give one line naming the file and the line', 
     assert.throws(() => parseIntelHex(lines.slice(0, 5).join('\n'), 't.hex'), userError(/^t\.hex: line 5: no end-of-file record/));
   });
 
+  test('data past the end of the 32-bit address space (linear addressing)', () => {
+    const text = [record(0x04, 0, [0xff, 0xff]), record(0x00, 0xfff8, new Array(16).fill(0)), EOF_RECORD].join('\n');
+    assert.throws(() => parseIntelHex(text, 'top.hex'), userError(/^top\.hex: line 2: data runs past the end of the 32-bit address space$/));
+  });
+
   test('records after the end-of-file record', () => {
     assert.throws(() => parseIntelHex([EOF_RECORD, record(0, 0, [1])].join('\n'), 't.hex'), userError(/line 2: record after the end-of-file record/));
   });

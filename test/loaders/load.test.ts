@@ -29,6 +29,18 @@ describe('parseImage / detectFormat', () => {
     assert.equal(parseImage(new Uint8Array([1, 2, 3]), 'blob', { base: 0x2000_0000 }).segments[0].address, 0x2000_0000);
   });
 
+  test('an empty file is refused naming offset 0, whatever its name says', () => {
+    for (const name of ['e.elf', 'e.hex', 'e.srec', 'e.bin', 'e']) {
+      assert.throws(() => parseImage(new Uint8Array(0), name, name === 'e.bin' ? { base: 0x0800_0000 } : {}), userError(new RegExp(`^${name.replace('.', '\\.')}: offset 0x0: empty file, nothing to load$`)));
+    }
+  });
+
+  test('a text image of blank lines, or of only end records, loads nothing and is refused', () => {
+    assert.throws(() => parseImage(new TextEncoder().encode('\r\n\n'), 'b.hex'), userError(/^b\.hex: line 1: only blank lines, nothing to load$/));
+    assert.throws(() => parseImage(new TextEncoder().encode(':00000001FF\n'), 'eof.hex'), userError(/^eof\.hex: no data records: nothing to load$/));
+    assert.throws(() => parseImage(new TextEncoder().encode('S70508000000F2\n'), 'end.srec'), userError(/^end\.srec: no data records: nothing to load$/));
+  });
+
   test('--base with a format that carries addresses is refused', () => {
     assert.throws(() => parseImage(fixture('tiny.elf'), 't.elf', { base: 0x0800_0000 }), userError(/^t\.elf: --base applies to raw binaries only; this is an ELF file/));
   });
