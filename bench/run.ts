@@ -168,7 +168,7 @@ async function benchStm32flash(results: Results): Promise<void> {
   progress('stm32flash -w -v of 1 MB through the ROM bootloader');
   try {
     const m = await measureStm32flash();
-    results.lines.push('skipped' in m ? `stm32flash -w -v 1 MB: skipped: ${m.skipped}` : `stm32flash -w -v ${m.bytes / 1024} KB via the ROM bootloader: ${m.seconds.toFixed(2)} s wall`);
+    results.lines.push('skipped' in m ? `stm32flash -w -v 1 MB: skipped: ${m.skipped}` : `stm32flash -w -v ${m.bytes / 1024} KB via the ROM bootloader: ${m.seconds.toFixed(2)} s wall, ${m.stateSeconds.toFixed(2)} s with --state`);
   } catch (e) {
     results.fail('stm32flash', e);
   }

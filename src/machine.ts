@@ -14,6 +14,7 @@ import { SystemControlSpace } from './core/scs.js';
 import {
   DEFAULT_DEVICE,
   bootModeFromPins,
+  regionAt,
   type BootMode,
   type DeviceDescription,
   type PeripheralBlock,
@@ -76,7 +77,9 @@ export class Machine {
     this.writeSignature();
     for (const r of this.device.regions) {
       if (r.kind === 'bitband' && r.bitbandOf !== undefined) {
-        this.bus.mapHandler(r.start, r.size, new BitBand(this.bus, r.start, r.bitbandOf, r.bitbandOf >= 0x4000_0000));
+        // Peripheral registers are word-wide: their bit-band writes are word read-modify-writes.
+        const wordTargets = regionAt(this.device, r.bitbandOf)?.kind === 'peripheral';
+        this.bus.mapHandler(r.start, r.size, new BitBand(this.bus, r.start, r.bitbandOf, wordTargets));
       }
     }
     for (const block of this.device.peripherals) {

@@ -18,16 +18,18 @@ import { Semihosting } from '../core/semihosting.js';
 import { UserError } from '../errors.js';
 import { NodeSemihostingHost } from '../host/semihosting-node.js';
 import type { Image } from '../loaders/image.js';
+import { TYPICAL_BASE } from '../loaders/bin.js';
 import { loadImageFile } from '../loaders/load-file.js';
 import { analysePlacement } from '../loaders/placement.js';
 import type { Machine } from '../machine.js';
 import { createMachine } from '../boards/index.js';
+import { bootModeFromPins } from '../device/stm32f407.js';
 import { programImage } from '../flash/programmer.js';
 import { attachState } from '../host/nvstore-node.js';
 import type { AttachedState } from '../nvstate/attach.js';
 import { parseAddress, parseCount, parseDevice, parsePin, parseSeconds } from './args.js';
-import { type BoardOptions, addBoardOptions, applyBoardOptions, parseBoard } from './board-options.js';
-import { type GdbOptions, addGdbOptions, startGdbServer } from './gdb-options.js';
+import { type BoardOptions, addBoardOptions, applyBoardOptions, checkBoardOptions, parseBoard } from './board-options.js';
+import { type GdbOptions, addGdbOptions, parsePort, startGdbServer } from './gdb-options.js';
 import { type UsartOptions, addUsartOptions, applyUsartOptions } from './usart-options.js';
 import { FAULT_EXCEPTIONS, exceptionName, faultReport, where } from './fault-report.js';
 
@@ -62,9 +64,14 @@ function position(machine: Machine, image: Image): string {
   return `PC ${where(cpu.npc, image.symbols)}${mode}, ${cpu.instructions} instructions`;
 }
 
-/** A log sink printing the channels asked for with --log ("all" = every channel). */
+/** The --log channels: what each part of the machine logs under (machine.log), and "all". */
+export const LOG_CHANNELS = ['unimp', 'gpio', 'flash', 'rcc', 'usart', 'gdb', 'all'] as const;
+
+/** A log sink printing the channels asked for with --log ("all" = every channel); an unknown one is refused. */
 function logSink(channels: string | undefined): (channel: string, message: string) => void {
   const wanted = new Set((channels ?? '').split(',').map((c) => c.trim()).filter((c) => c !== ''));
+  const unknown = [...wanted].find((c) => !(LOG_CHANNELS as readonly string[]).includes(c));
+  if (unknown !== undefined) throw new UserError(`--log: unknown channel '${unknown}' (known: ${LOG_CHANNELS.join(', ')})`);
   if (wanted.size === 0) return () => {};
   return (channel, message) => {
     if (wanted.has('all') || wanted.has(channel)) process.stderr.write(`f4emu[${channel}]: ${message}\n`);
@@ -122,26 +129,34 @@ export async function runCommand(file: string | undefined, options: RunOptions):
   const board = parseBoard(options.board);
   if (options.load === false && file !== undefined) throw new UserError(`--no-load: do not also name an image (${file}); it boots what the state file holds`);
   if (options.load === false && options.state === undefined) throw new UserError('--no-load needs --state FILE (it boots what the state file holds)');
+  if (file === undefined && options.state === undefined && bootModeFromPins(boot0, boot1) !== 'system') {
+    throw new UserError('run: nothing to run: name an image, or give --state FILE (boots what it holds) or --boot0 1 --boot1 0 (the ROM bootloader)');
+  }
   const image: Image = file !== undefined ? loadImageFile(file, { base }) : { file: '(none)', format: 'bin', segments: [], sections: [], symbols: [] };
 
   const machine = createMachine({ device, boot0, boot1, log: logSink(options.log), board });
   if (file !== undefined) checkPlacement(image, machine);
-  let state: AttachedState | null = null;
-  if (options.state !== undefined) {
-    state = attachState(machine, options.state, { vbat: options.vbat !== false });
-    // As a programmer would: erase the sectors the image touches, program, verify (durably).
-    if (file !== undefined) programImage(machine, image);
-  } else {
-    machine.loadImage(image);
-  }
-  applyBoardOptions(machine, options);
+  // Every option is checked (and the host ports opened) before the state file is touched: a run
+  // refused for a bad option leaves the file as it was.
+  checkBoardOptions(machine, options);
+  if (options.gdb === undefined) await startGdbServer(machine, options); // without --gdb: only checks --halt, --gdb-host
+  else parsePort(options.gdb);
   const host = new NodeSemihostingHost({ fsRoot });
   const semihosting = new Semihosting(machine.cpu, host, { symbols: image.symbols, commandLine: file ?? '' });
   semihosting.install();
   const announce = (line: string): void => void process.stderr.write(line + '\n');
   let usarts: Awaited<ReturnType<typeof applyUsartOptions>> | null = null;
+  let state: AttachedState | null = null;
   try {
     usarts = await applyUsartOptions(machine, options, announce);
+    if (options.state !== undefined) {
+      state = attachState(machine, options.state, { vbat: options.vbat !== false });
+      // As a programmer would: erase the sectors the image touches, program, verify (durably).
+      if (file !== undefined) programImage(machine, image, { target: options.state });
+    } else {
+      machine.loadImage(image);
+    }
+    applyBoardOptions(machine, options);
     // Firmware that only polls a USART for input that has not come stops the slice: the host then
     // sleeps until bytes arrive instead of burning wall time (emulated time waits with it).
     for (const port of usarts.ports) {
@@ -152,7 +167,7 @@ export async function runCommand(file: string | undefined, options: RunOptions):
     }
     machine.reset('power-on');
     const gdb = await startGdbServer(machine, options, { exitCode: () => semihosting.exitCode });
-    return await runLoop(machine, image, semihosting, host, usarts, gdb, options, timeoutMs, maxInstructions);
+    return await runLoop(machine, image, semihosting, host, usarts, gdb, state, options, timeoutMs, maxInstructions);
   } finally {
     host.close();
     await usarts?.close();
@@ -167,6 +182,7 @@ async function runLoop(
   host: NodeSemihostingHost,
   usarts: Awaited<ReturnType<typeof applyUsartOptions>>,
   gdb: Awaited<ReturnType<typeof startGdbServer>>,
+  state: AttachedState | null,
   options: RunOptions,
   timeoutMs: number,
   maxInstructions: number,
@@ -210,6 +226,7 @@ async function runLoop(
       if (machine.cpu.instructions >= maxInstructions) return stop(`--max-instructions ${maxInstructions} reached`);
       if (timedOut()) return stop(`--timeout ${options.timeout} s reached`);
       const reason: StopReason = machine.run(Math.min(SLICE, maxInstructions - machine.cpu.instructions));
+      state?.store.syncIfDirty(); // group commit: a slice's flash operations are durable by its end at the latest
       if (gdb?.stopped(reason)) continue;
       if (semihosting.exitCode !== null) {
         await gdb?.close(semihosting.exitCode);
@@ -250,7 +267,7 @@ export function register(program: Command): void {
     .command('run')
     .description('run firmware (ELF, Intel HEX, S-record, raw binary) with semihosting on this terminal')
     .argument('[file]', 'image to run (ELF, HEX, S-record, .bin with --base); with --state it is programmed into the state first')
-    .option('--base <address>', 'load address of a raw binary (e.g. 0x08000000)')
+    .option('--base <address>', `load address of a raw binary (e.g. ${TYPICAL_BASE})`)
     .option('--device <id>', 'stm32f407 (default), stm32f407ve, stm32f405, stm32f415, stm32f417')
     .option('--boot0 <0|1>', 'BOOT0 pin level (default 0: boot from main flash)')
     .option('--boot1 <0|1>', 'BOOT1 pin level (with BOOT0=1: 0 system memory, 1 SRAM1)')
@@ -258,7 +275,7 @@ export function register(program: Command): void {
     .option('--max-instructions <n>', 'stop after this many instructions (exit 124)')
     .option('--exit-on-fault', 'exit 1 with a register dump when the core locks up or spins in a fault handler')
     .option('--semihosting-fs <dir>', 'let the firmware open files inside this directory (and nowhere else)')
-    .option('--log <channels>', 'print these log channels on stderr, comma-separated (unimp, gpio, flash, rcc; all)')
+    .option('--log <channels>', `print these log channels on stderr, comma-separated (${LOG_CHANNELS.slice(0, -1).join(', ')}; all)`)
     .option('--state <file>', 'device state file (.f4s): flash, OTP, option bytes, backup domain kept between runs (created factory-fresh)')
     .option('--no-vbat', 'no backup battery: backup SRAM and RTC backup registers are lost between runs')
     .option('--no-load', 'with --state: boot what the state file holds, load no image')

@@ -45,7 +45,10 @@ export interface UsartConnections {
 
 /** Validates every `--usartN` value, then connects them (announcing pty paths and tcp ports on stderr). */
 export async function applyUsartOptions(machine: Machine, opts: UsartOptions, announce?: (line: string) => void): Promise<UsartConnections> {
-  const specs = USART_OPTIONS.map((name) => ({ name, spec: parseSerialSpec(opts[name] ?? DEFAULTS[name], `--${name}`) }));
+  // The terminal goes to USART2 unless the user gives it to another USART explicitly.
+  const stdioTaken = USART_OPTIONS.some((name) => opts[name] !== undefined && opts[name]!.trim() === 'stdio');
+  const valueOf = (name: UsartOptionName): string => opts[name] ?? (stdioTaken && DEFAULTS[name] === 'stdio' ? 'none' : DEFAULTS[name]);
+  const specs = USART_OPTIONS.map((name) => ({ name, spec: parseSerialSpec(valueOf(name), `--${name}`) }));
   const onStdio = specs.filter((s) => s.spec.kind === 'stdio');
   if (onStdio.length > 1) throw new UserError(`--${onStdio[1].name}: stdio is already used by --${onStdio[0].name} (one USART per terminal)`);
   const ports: Array<{ name: UsartOptionName; usart: Usart; handle: SerialHandle }> = [];

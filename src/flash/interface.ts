@@ -27,8 +27,9 @@
  *   memory or SRAM: main flash, OTP and backup SRAM cannot be read (bus error, fetch too), programmed or
  *   erased (WRPERR) (§3.7.3, Table 18). At level 2 the boot pins are ignored (flash boot) and no debugger
  *   may attach (`debugPortEnabled`).
- * - Every completed operation goes to `sink` (the NV store), which returns once it is durable, before BSY
- *   clears: what firmware sees completed survives a crash of the emulator.
+ * - Every completed operation goes to `sink` (the NV store) before BSY clears; the store returns once it
+ *   is in the file (what firmware sees completed survives a crash of the emulator) and makes it durable
+ *   against power loss before anything leaves the emulator (group commit, src/host/output-barrier.ts).
  * - Option bytes are reloaded into OPTCR at every reset; WDG_SW takes effect at reset (`wdgSw`).
  */
 import { type AccessSize, type Bus, type MemoryHandler, PAGE_SHIFT, PAGE_SIZE, busError } from '../bus/bus.js';
@@ -150,6 +151,10 @@ export class FlashInterface extends Peripheral {
   private intrusion = false;
   private bootLatched: BootMode = 'flash';
   private flashUnmapped = false;
+  /** Offset in `bus.mem` of each 4 KB page of main flash (its fast-path page-table entry). */
+  private readonly flashPages: Int32Array;
+  /** Whole pages of the boot alias (those that can show flash pages). */
+  private readonly aliasPages: number;
   private latencyWarning = '';
 
   constructor(block: PeripheralBlock, ctx: PeripheralContext, bus: Bus) {
@@ -162,6 +167,9 @@ export class FlashInterface extends Peripheral {
       return { start: r.start, size: r.size, offset: bus.offsetOf(name) };
     };
     this.places = { flash: place('flash'), otp: place('otp'), 'otp-lock': place('otp-lock'), 'option-bytes': place('option-bytes'), bkpsram: place('bkpsram') };
+    const flash = this.places.flash;
+    this.flashPages = Int32Array.from({ length: flash.size / PAGE_SIZE }, (_, i) => flash.offset + i * PAGE_SIZE);
+    this.aliasPages = Math.floor(region(this.device, 'alias').size / PAGE_SIZE);
     this.ob = factoryOptionBytes(this.device);
     this.fillFactoryContents();
     this.mapPorts();
@@ -585,19 +593,33 @@ export class FlashInterface extends Peripheral {
     if (this.accessRestricted) busError(address, false);
   }
 
-  /** Main flash leaves the fast path while BSY or read-protected, so that its port sees every access. */
+  /**
+   * Main flash leaves the fast path while BSY or read-protected, so that its port sees every access.
+   * This runs twice per program operation (a byte, with ST's bootloader), so it is a few block copies
+   * of the page table rather than a rebuild: the flash pages' entries are set to -1 or copied back from
+   * `flashPages`, and, when the boot alias shows flash, its pages are copied from the flash pages, as
+   * `Bus.setBootMode` maps them (the alias' handlers forward to flash either way, so they stay).
+   */
   private updateMapping(): void {
     const unmap = this.op !== null || this.accessRestricted;
     if (unmap === this.flashUnmapped) return;
     this.flashUnmapped = unmap;
-    const p = this.places.flash;
-    const first = p.start >>> PAGE_SHIFT;
-    for (let i = 0; i < p.size / PAGE_SIZE; i++) {
-      const offset = unmap ? -1 : p.offset + i * PAGE_SIZE;
-      this.bus.rd[first + i] = offset;
-      this.bus.ex[first + i] = offset;
+    const { rd, ex } = this.bus;
+    const first = this.places.flash.start >>> PAGE_SHIFT;
+    const pages = this.flashPages;
+    if (unmap) {
+      rd.fill(-1, first, first + pages.length);
+      ex.fill(-1, first, first + pages.length);
+    } else {
+      rd.set(pages, first);
+      ex.set(pages, first);
     }
-    this.bus.setBootMode(this.bus.boot); // the boot alias copies the flash pages' mapping
+    if (this.bus.boot === 'flash') {
+      const n = Math.min(pages.length, this.aliasPages);
+      rd.copyWithin(0, first, first + n);
+      ex.copyWithin(0, first, first + n);
+    }
+    this.bus.onMappingChange();
   }
 }
 

@@ -7,9 +7,12 @@
  * - A second connection while one is open is closed at once, with a line on stderr.
  * - At RDP level 2 the debug port is disabled: the connection gets `E.<why>` as the answer to its
  *   first packet and is closed; the reason is printed on stderr.
+ * - Every reply passes the output barrier first (src/host/output-barrier.ts): flash operations done
+ *   for it (vFlashDone, a store the program made) are durable before GDB hears of them.
  */
 import * as net from 'node:net';
 import { UserError } from '../errors.js';
+import { beforeOutput } from '../host/output-barrier.js';
 import { RspSession, frame } from './rsp.js';
 import type { MachineTarget } from './target.js';
 
@@ -79,6 +82,7 @@ export class GdbTcpServer {
     this.socket = socket;
     const session = new RspSession(this.target, {
       send: (bytes) => {
+        beforeOutput();
         if (!socket.destroyed) socket.write(bytes);
       },
       log: (message, notice) => (notice ? this.options.notice(`gdb: ${message}`) : this.options.log(message)),

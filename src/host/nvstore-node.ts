@@ -1,7 +1,9 @@
 /**
  * The state file on a Node file system: the `NvFile` the NV store (src/nvstate/store.ts) writes through.
  *
- * - append/truncate: write at the end, then fdatasync, before returning;
+ * - append: write() at the end (in the kernel when it returns: safe from the process being killed);
+ *   sync: fdatasync (safe from power loss) — the store defers it to the output barrier (group commit);
+ * - truncate: write, then fsync, before returning;
  * - replace: write `<file>.tmp`, fsync it, rename it over the file, fsync the directory — the path
  *   always names a complete file;
  * - one process at a time: `<file>.lock` holds the owner's pid; a lock whose process is gone (killed)
@@ -9,13 +11,14 @@
  * `fsync: false` skips the syncs (faster; still safe against the emulator being killed, not against the
  * machine losing power).
  */
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DeviceDescription } from '../device/stm32f407.js';
-import { UserError } from '../errors.js';
+import { UserError, fsErrorText } from '../errors.js';
 import type { Machine } from '../machine.js';
 import { type AttachOptions, type AttachedState, attachStore } from '../nvstate/attach.js';
 import { type NvFile, NvStore } from '../nvstate/store.js';
+import { addOutputBarrier } from './output-barrier.js';
 
 export interface NodeNvFileOptions {
   /** Make every change durable with fsync (default true). */
@@ -29,7 +32,7 @@ export class NodeNvFile implements NvFile {
   private fd: number | null = null;
   private size = 0;
   private locked = false;
-  private readonly sync: boolean;
+  private readonly fsync: boolean;
   private readonly readOnly: boolean;
 
   constructor(
@@ -37,11 +40,14 @@ export class NodeNvFile implements NvFile {
     options: NodeNvFileOptions = {},
   ) {
     this.name = path;
-    this.sync = options.fsync ?? true;
+    this.fsync = options.fsync ?? true;
     this.readOnly = options.readOnly ?? false;
   }
 
   read(): Uint8Array | null {
+    // Before the lock: a directory or a device (/dev/zero) is no state file, and is never locked or read.
+    const stat = this.guard('cannot read', () => statSync(this.path, { throwIfNoEntry: false }));
+    if (stat && !stat.isFile()) throw new UserError(`${this.path}: cannot read the state file: ${stat.isDirectory() ? 'is a directory' : 'not a regular file'}`);
     if (!this.readOnly) {
       this.lock();
       rmSync(`${this.path}.tmp`, { force: true }); // a compaction a crash interrupted before its rename
@@ -54,23 +60,27 @@ export class NodeNvFile implements NvFile {
       throw this.failure('cannot read', e);
     }
     this.size = bytes.length;
+    if (!this.readOnly) this.open(); // a file we may not write (chmod 444) is refused now, not at the first change
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   append(bytes: Uint8Array): void {
     const fd = this.open();
-    this.guard('cannot write', () => {
-      writeAll(fd, bytes, this.size);
-      if (this.sync) fdatasyncSync(fd);
-    });
+    this.guard('cannot write', () => writeAll(fd, bytes, this.size));
     this.size += bytes.length;
+  }
+
+  sync(): void {
+    if (!this.fsync || this.fd === null) return;
+    const fd = this.fd;
+    this.guard('cannot write', () => fdatasyncSync(fd));
   }
 
   truncate(length: number): void {
     const fd = this.open();
     this.guard('cannot write', () => {
       ftruncateSync(fd, length);
-      if (this.sync) fsyncSync(fd);
+      if (this.fsync) fsyncSync(fd);
     });
     this.size = length;
   }
@@ -81,12 +91,12 @@ export class NodeNvFile implements NvFile {
       const fd = openSync(tmp, 'w');
       try {
         writeAll(fd, bytes, 0);
-        if (this.sync) fsyncSync(fd);
+        if (this.fsync) fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
       renameSync(tmp, this.path);
-      if (this.sync) syncDirectory(dirname(this.path));
+      if (this.fsync) syncDirectory(dirname(this.path));
     });
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
@@ -115,7 +125,9 @@ export class NodeNvFile implements NvFile {
         this.locked = true;
         return;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw this.failure('cannot create its lock file', e);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new UserError(`${this.path}: no such directory ${dirname(this.path)}`);
+        if (code !== 'EEXIST') throw new UserError(`${this.path}: cannot create its lock file ${lockPath}: ${fsErrorText(e)}`);
       }
       const owner = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
       if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
@@ -135,8 +147,7 @@ export class NodeNvFile implements NvFile {
   }
 
   private failure(what: string, e: unknown): UserError {
-    const err = e as NodeJS.ErrnoException;
-    return new UserError(`${this.path}: ${what} the state file: ${err.code ?? err.message}`);
+    return new UserError(`${this.path}: ${what} the state file: ${fsErrorText(e)}`);
   }
 }
 
@@ -170,16 +181,27 @@ function processAlive(pid: number): boolean {
 
 /**
  * Opens the state file at `path` into a Machine built with the flash factories (a missing file is a
- * factory-fresh chip). Call before the power-on reset; `close()` saves it.
+ * factory-fresh chip). Call before the power-on reset; `close()` saves it. Until then the store's
+ * `syncIfDirty` is an output barrier (output-barrier.ts): every host connector makes the operations
+ * completed so far durable before it lets a byte out.
  */
 export function attachState(machine: Machine, path: string, options: AttachOptions & NodeNvFileOptions = {}): AttachedState {
   const file = new NodeNvFile(path, { fsync: options.fsync });
+  let attached: AttachedState;
   try {
-    return attachStore(machine, file, options);
+    attached = attachStore(machine, file, options);
   } catch (e) {
     file.close();
     throw e;
   }
+  const removeBarrier = addOutputBarrier(() => attached.store.syncIfDirty());
+  return {
+    ...attached,
+    close: () => {
+      removeBarrier();
+      attached.close();
+    },
+  };
 }
 
 /** Opens a state file to look at it (no lock, nothing written); `device` refuses another part's file. */

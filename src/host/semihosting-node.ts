@@ -7,6 +7,8 @@
  * Path rules for the firmware's file names: relative only, no ".." component, and the real path
  * (symlinks resolved) of the file, or of its directory for a file being created, must lie inside the
  * root. Anything else is refused with EACCES.
+ *
+ * Console and file writes pass the output barrier first (output-barrier.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +20,7 @@ import {
   type SemihostingFiles,
   type SemihostingHost,
 } from '../core/semihosting.js';
+import { beforeOutput } from './output-barrier.js';
 
 /** Node error codes → newlib errno numbers. */
 const ERRNO_BY_CODE: Readonly<Record<string, number>> = {
@@ -97,6 +100,7 @@ export class RootedFiles implements SemihostingFiles {
       },
       write(bytes, position) {
         try {
+          beforeOutput();
           fs.writeSync(fd, bytes, 0, bytes.length, position);
         } catch (e) {
           throw hostError(e);
@@ -147,6 +151,7 @@ export class NodeSemihostingHost implements SemihostingHost {
   }
 
   write(fd: 1 | 2, bytes: Uint8Array): void {
+    beforeOutput();
     (fd === 1 ? this.stdout : this.stderr).write(bytes);
   }
 

@@ -19,12 +19,14 @@
  *
  * Flow: host bytes are queued in the USART (`feedRx`) and delivered at the emulated baud rate; the host
  * is never paced back (see usart.ts on overruns). TX bytes are written in batches once per turn of the
- * event loop (between slices of the run) and on close.
+ * event loop (between slices of the run) and on close, each batch after the output barrier
+ * (output-barrier.ts: a state file's completed flash operations are durable before a byte leaves).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { UserError } from '../errors.js';
+import { beforeOutput } from './output-barrier.js';
 
 /** The USART side a connector needs (Usart implements it). */
 export interface SerialEndpoint {
@@ -117,6 +119,7 @@ class TxBatcher {
   flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
+    beforeOutput(); // e.g. the bootloader's ACK goes out only once the programs it acknowledges are on disk
     const chunk = Buffer.from(this.pending);
     this.pending = [];
     this.sink(chunk);

@@ -217,14 +217,16 @@ function damaged(name: string, what: string): UserError {
 /** Reads a state file: checks every checksum, replays the journal, tells where a torn tail starts. */
 export function decodeFile(bytes: Uint8Array, name: string): DecodedFile {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < FIXED_HEADER || String.fromCharCode(...bytes.subarray(0, MAGIC.length)) !== MAGIC) {
-    throw new UserError(`${name}: offset 0x0: not an f4emu state file (no "${MAGIC}" magic)`);
-  }
+  if (bytes.length === 0) throw new UserError(`${name}: offset 0x0: empty file (0 bytes), not an f4emu state file`);
+  const magic = String.fromCharCode(...bytes.subarray(0, MAGIC.length));
+  if (magic !== MAGIC.slice(0, magic.length)) throw new UserError(`${name}: offset 0x0: not an f4emu state file (no "${MAGIC}" magic)`);
+  if (bytes.length < FIXED_HEADER) throw damaged(name, `truncated: the header needs ${hex(FIXED_HEADER)} bytes, the file ends at ${hex(bytes.length)}`);
   const version = dv.getUint16(0x08, true);
   if (version !== FORMAT_VERSION) throw new UserError(`${name}: offset 0x8: state file format version ${version}, this f4emu reads version ${FORMAT_VERSION}`);
   const count = dv.getUint32(0x34, true);
   const hdr = dv.getUint16(0x0a, true);
-  if (count !== SECTION_ORDER.length || hdr !== headerLength(count) || hdr > bytes.length) throw damaged(name, 'header at offset 0x0 has an impossible layout');
+  if (count !== SECTION_ORDER.length || hdr !== headerLength(count)) throw damaged(name, 'header at offset 0x0 has an impossible layout');
+  if (hdr > bytes.length) throw damaged(name, `truncated: the header needs ${hex(hdr)} bytes, the file ends at ${hex(bytes.length)}`);
   if (dv.getUint32(hdr - 4, true) !== crc32(bytes.subarray(0, hdr - 4))) throw damaged(name, `header checksum mismatch at offset ${hex(hdr - 4)}`);
   const identity = readIdentity(bytes, dv);
   const device = DEVICES[identity.deviceId];
@@ -237,7 +239,8 @@ export function decodeFile(bytes: Uint8Array, name: string): DecodedFile {
     const section = SECTION_ORDER[dv.getUint32(e, true)];
     const at = dv.getUint32(e + 4, true);
     const length = dv.getUint32(e + 8, true);
-    if (!section || sections[section] || length !== sizes[section] || at + length > bytes.length) throw damaged(name, `section table entry ${i} at offset ${hex(e)} is invalid or the file is truncated`);
+    if (!section || sections[section] || length !== sizes[section]) throw damaged(name, `section table entry ${i} at offset ${hex(e)} is invalid`);
+    if (at + length > bytes.length) throw damaged(name, `truncated: section ${section} needs bytes up to ${hex(at + length)}, the file ends at ${hex(bytes.length)}`);
     const data = bytes.slice(at, at + length);
     if (crc32(data) !== dv.getUint32(e + 12, true)) throw damaged(name, `section ${section} (offset ${hex(at)}, ${length} bytes) checksum mismatch`);
     sections[section] = data;

@@ -29,6 +29,13 @@ export class MemoryNvFile implements NvFile {
     this.set(next);
   }
 
+  /** Counts syncs (appends are "durable" at once in memory; the count lets tests see the group commit). */
+  syncs = 0;
+
+  sync(): void {
+    this.syncs++;
+  }
+
   truncate(length: number): void {
     this.set((this.bytes ?? new Uint8Array(0)).slice(0, length));
   }

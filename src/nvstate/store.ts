@@ -2,8 +2,14 @@
  * The non-volatile store: one chip's flash, OTP, option bytes and backup domain in a state file
  * (format.ts), kept crash-safe like a database (guarantees in README.md):
  *
- * - Each completed flash operation is one journal record appended to the file and made durable
- *   (`NvFile.append` returns after fsync) before the flash interface clears BSY.
+ * - Each completed flash operation is one journal record appended to the file (`NvFile.append`: a
+ *   write(), in the operating system when it returns, so it survives the emulator being killed) before
+ *   the flash interface clears BSY.
+ * - The fdatasync is deferred (group commit): `syncIfDirty()` makes the appended records durable against
+ *   power loss, and the host calls it before anything leaves the emulator (src/host/output-barrier.ts:
+ *   serial bytes, semihosting output, GDB replies), at the end of each run slice and at close. So an
+ *   operation is on the disk before the outside world can learn that it completed, and a group of them
+ *   (the 256 byte programs of one bootloader Write Memory) costs one fdatasync.
  * - A batch (`batch`) — a programmer erasing and programming a whole image — becomes one record at its
  *   end: all of it or none of it survives a crash.
  * - Compaction writes a new image (journal folded in) to a temporary file, fsyncs it, renames it over
@@ -31,14 +37,20 @@ import {
   factoryImage,
 } from './format.js';
 
-/** The disk seam: one state file. Every method that changes the file returns once the change is durable. */
+/**
+ * The disk seam: one state file. `truncate` and `replace` return once the change is durable; `append`
+ * returns once the bytes are in the operating system (they survive the process being killed) and `sync`
+ * makes them durable (they survive power loss).
+ */
 export interface NvFile {
   /** Names the file in messages (its path). */
   readonly name: string;
   /** The whole file, or null when it does not exist. */
   read(): Uint8Array | null;
-  /** Appends at the end of the file. */
+  /** Appends at the end of the file (a write(), no fsync). */
   append(bytes: Uint8Array): void;
+  /** Makes every append so far durable (fdatasync). */
+  sync(): void;
   /** Cuts the file to `length` bytes. */
   truncate(length: number): void;
   /** Replaces the whole file atomically: the path names the old or the new content, never a mix. */
@@ -78,6 +90,8 @@ export class NvStore implements NvSink {
   private pendingBytes = 0;
   private outOfSync = false;
   private closed = false;
+  /** Records appended since the last sync or compaction. */
+  private dirty = false;
 
   private constructor(file: NvFile, device: DeviceDescription, image: NvImage, journalBytes: number, created: boolean, options: NvOpenOptions) {
     this.file = file;
@@ -128,7 +142,22 @@ export class NvStore implements NvSink {
     }
   }
 
-  /** Records a completed operation; durable when this returns (inside a batch: when the batch ends). */
+  /** Records appended (so safe from the emulator being killed) but not yet synced (so not from power loss). */
+  get unsynced(): boolean {
+    return this.dirty;
+  }
+
+  /** Makes the appended records durable against power loss, if there are any; cheap otherwise. */
+  syncIfDirty(): void {
+    if (!this.dirty || this.closed) return;
+    this.file.sync();
+    this.dirty = false;
+  }
+
+  /**
+   * Records a completed operation: appended (safe from a kill of the emulator) when this returns — inside
+   * a batch, when the batch ends; durable against power loss at the next `syncIfDirty`.
+   */
   commit(changes: readonly NvChange[]): void {
     this.checkWritable();
     if (!this.pending) return this.append(changes);
@@ -164,6 +193,7 @@ export class NvStore implements NvSink {
     this.file.replace(encodeImage(image));
     this.image.flags = image.flags;
     this.journalBytes = 0;
+    this.dirty = false; // the new file, journal folded in, is synced
   }
 
   /** Saves everything (a compaction when there is anything to save) and closes the file. */
@@ -172,6 +202,7 @@ export class NvStore implements NvSink {
     try {
       const backupDomainInFile = (this.image.flags & FLAG_BACKUP_DOMAIN) !== 0;
       if (!this.readOnly && !this.outOfSync && (this.journalBytes > 0 || this.backupDomainSaved || backupDomainInFile)) this.compact();
+      else this.syncIfDirty();
     } finally {
       this.closed = true;
       this.file.close();
@@ -193,6 +224,7 @@ export class NvStore implements NvSink {
     const seq = this.image.seq + 1;
     const record = encodeRecord(seq, changes.map((c) => this.withBytes(c)));
     this.file.append(record);
+    this.dirty = true;
     this.image.seq = seq;
     this.journalBytes += record.length;
     if (this.journalBytes > this.compactAt) this.compact();

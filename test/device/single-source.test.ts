@@ -38,7 +38,6 @@ const PENDING: ReadonlyArray<{ file: string; value: number; note: string }> = [
   { file: 'src/core/cpu.ts', value: 0x6000_0000, note: 'XN test on fetch' },
   { file: 'src/core/cpu.ts', value: 0xa000_0000, note: 'XN test on fetch' },
   { file: 'src/gdb/breakpoints.ts', value: 0x2000_0000, note: 'FPB Code-region limit (ARMv7-M), equals the sram1 start' },
-  { file: 'src/machine.ts', value: 0x4000_0000, note: 'bit-band of peripherals: compare with region(dev, \'periph\').start' },
 ];
 
 /** Every address the device description owns, with what it is. */

@@ -1,17 +1,26 @@
 /**
  * Child process of state-crash.test.ts: opens a state file into a Machine and, from operation number
- * START on, erases and programs through the flash interface registers (as firmware would) for ever,
- * printing "done K" after it has seen EOP for operation K. The parent kills it with SIGKILL at a random
- * instant. The operations are a pure function of K (`operationAt`), so the parent can compute the memory
- * that any number of completed operations must leave.
+ * START on, erases and programs through the flash interface registers (as firmware would) for ever.
+ * It reports the way the emulator reports to a host: after a group of 1–MAX_GROUP operations (each seen
+ * complete by EOP, as the bootloader sees its 256 byte programs before it ACKs), it passes the output
+ * barrier (src/host/output-barrier.ts: the state file syncs) and only then prints "done K" for each.
+ * The parent, the host, kills it with SIGKILL at a random instant. The operations are a pure function of
+ * K (`operationAt`), so the parent can compute the memory that any number of them must leave.
  *
- * Usage: node --import tsx test/e2e/state-crash-child.ts STATE START COMPACT_AT
+ * MODE `kill` uses the real state file: SIGKILL of the emulator. MODE `power-loss` keeps every append in
+ * this process until the store syncs it (then writes it): a SIGKILL then loses exactly what a power cut
+ * may lose of a real file — everything not yet fdatasynced.
+ *
+ * Usage: node --import tsx test/e2e/state-crash-child.ts STATE START COMPACT_AT MODE
  */
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_DEVICE, peripheral, region } from '../../src/device/stm32f407.js';
 import { CR, FLASH_KEY1, FLASH_KEY2, FLASH_OPTKEY1, FLASH_OPTKEY2, FLASH_REG, SR, flashFactory } from '../../src/flash/interface.js';
 import { OPTCR, encodeOptionBytes, factoryOptionBytes, optcrFromOptionBytes } from '../../src/flash/option-bytes.js';
-import { attachState } from '../../src/host/nvstore-node.js';
+import { NodeNvFile } from '../../src/host/nvstore-node.js';
+import { addOutputBarrier, beforeOutput } from '../../src/host/output-barrier.js';
+import { attachStore } from '../../src/nvstate/attach.js';
+import type { NvFile } from '../../src/nvstate/store.js';
 import { Machine } from '../../src/machine.js';
 import { backupSramFactory } from '../../src/peripherals/bkpsram.js';
 
@@ -24,6 +33,8 @@ export type Operation =
 const FLASH = region(DEFAULT_DEVICE, 'flash');
 const OTP = region(DEFAULT_DEVICE, 'otp');
 const SECTORS = [1, 2, 3];
+/** The most operations done between two reports. */
+export const MAX_GROUP = 8;
 
 /** A small deterministic hash of K (xorshift-multiply), so operations depend on K only. */
 function hash(k: number, salt: number): number {
@@ -79,10 +90,42 @@ export function applyOperation(m: Model, op: Operation): void {
   }
 }
 
+/** A state file whose appends reach the disk only when synced: what survives a power cut, in the worst case. */
+class PowerLossFile implements NvFile {
+  private held: Uint8Array[] = [];
+  constructor(private readonly real: NodeNvFile) {}
+  get name(): string {
+    return this.real.name;
+  }
+  read(): Uint8Array | null {
+    return this.real.read();
+  }
+  append(bytes: Uint8Array): void {
+    this.held.push(bytes.slice());
+  }
+  sync(): void {
+    for (const bytes of this.held) this.real.append(bytes);
+    this.held = [];
+    this.real.sync();
+  }
+  truncate(length: number): void {
+    this.real.truncate(length);
+  }
+  replace(bytes: Uint8Array): void {
+    this.held = []; // the new image holds them
+    this.real.replace(bytes);
+  }
+  close(): void {
+    this.real.close();
+  }
+}
+
 function main(): void {
-  const [path, start, compactAt] = process.argv.slice(2);
+  const [path, start, compactAt, mode] = process.argv.slice(2);
   const machine = new Machine({}, [flashFactory, backupSramFactory]);
-  attachState(machine, path, { compactAt: Number(compactAt) });
+  const real = new NodeNvFile(path);
+  const state = attachStore(machine, mode === 'power-loss' ? new PowerLossFile(real) : real, { compactAt: Number(compactAt) });
+  addOutputBarrier(() => state.store.syncIfDirty());
   const bus = machine.bus;
   const base = peripheral(DEFAULT_DEVICE, 'FLASH').base;
   const reg = (name: keyof typeof FLASH_REG) => base + FLASH_REG[name];
@@ -100,6 +143,7 @@ function main(): void {
   bus.write32(reg('OPTKEYR'), FLASH_OPTKEY2);
   const x32 = 2 << CR.PSIZE_SHIFT;
   process.stdout.write('ready\n');
+  let reported = Number(start);
   for (let k = Number(start); ; k++) {
     const op = operationAt(k);
     switch (op.kind) {
@@ -120,7 +164,11 @@ function main(): void {
       }
     }
     waitForEop();
-    process.stdout.write(`done ${k}\n`);
+    if (k + 1 - reported < 1 + ((reported * 7919) % MAX_GROUP)) continue; // the group is not complete yet
+    beforeOutput();
+    let lines = '';
+    for (; reported <= k; reported++) lines += `done ${reported}\n`;
+    process.stdout.write(lines);
   }
 }
 

@@ -279,6 +279,19 @@ describe('BSY stalls and polling', () => {
     assert.equal(r.bus.mem32[off >> 2] >>> 0, 0x4770_4770);
   });
 
+  test('a read through the boot alias during BSY waits for the end; then flash and the alias are back on the fast path', () => {
+    const r = rig();
+    unlock(r);
+    r.bus.write32(CR_ADDR, CR.PG | PSIZE_X32);
+    r.bus.write32(FLASH + 0x100, 0x1234_5678);
+    assert.equal(r.flash.busy, true);
+    assert.equal(r.bus.rd[0], -1, 'the alias left the fast path with flash');
+    assert.equal(r.bus.read32(0x0000_0100) >>> 0, 0x1234_5678);
+    assert.equal(r.flash.busy, false);
+    assert.equal(r.bus.rd[0], r.bus.offsetOf('flash'));
+    assert.equal(r.bus.ex[FLASH >>> 12], r.bus.offsetOf('flash'));
+  });
+
   test('a CR write during BSY completes the operation before it takes effect', () => {
     const r = rig();
     unlock(r);

@@ -8,6 +8,8 @@ import { DEVICES } from '../../src/device/stm32f407.js';
 import { UserError } from '../../src/errors.js';
 import { flashFactory } from '../../src/flash/interface.js';
 import { NodeNvFile, attachState, openStateFile } from '../../src/host/nvstore-node.js';
+import { beforeOutput } from '../../src/host/output-barrier.js';
+import { NvStore } from '../../src/nvstate/store.js';
 import { Machine } from '../../src/machine.js';
 import { backupSramFactory } from '../../src/peripherals/bkpsram.js';
 
@@ -58,4 +60,26 @@ test('an unwritable location is a one-line error naming the file', () => {
   const path = join(dir, 'no-such-dir', 'd.f4s');
   const m = new Machine({}, [flashFactory, backupSramFactory]);
   assert.throws(() => attachState(m, path), (e) => e instanceof UserError && e.message.startsWith(path) && !e.message.includes('\n'));
+});
+
+test('an attached state file is an output barrier: operations appended since the last sync are synced before output, until close', () => {
+  const path = join(dir, 'e.f4s');
+  const m = new Machine({}, [flashFactory, backupSramFactory]);
+  const state = attachState(m, path);
+  let synced = 0;
+  const sync = NvStore.prototype.syncIfDirty;
+  state.store.syncIfDirty = function () {
+    if (this.unsynced) synced++;
+    sync.call(this);
+  };
+  state.store.commit([{ section: 'flash', offset: 0, length: 4, fill: 0 }]);
+  assert.equal(state.store.unsynced, true);
+  assert.equal(openStateFile(path, DEVICES.stm32f407).image.sections.flash[0], 0, 'appended (in the kernel) before any sync');
+  beforeOutput();
+  assert.equal(state.store.unsynced, false);
+  assert.equal(synced, 1);
+  state.close();
+  state.store.commit = () => assert.fail('closed');
+  beforeOutput(); // no longer registered: nothing to do, no error
+  assert.equal(synced, 1);
 });

@@ -75,9 +75,20 @@ describe('image', () => {
     expectDamaged(() => decodeFile(bytes, 'h.f4s'), /header checksum/);
   });
 
-  test('a truncated image is detected', () => {
+  test('a truncated image is detected, naming the section and where the file ends', () => {
     const bytes = encodeImage(factoryImage(F407));
-    expectDamaged(() => decodeFile(bytes.subarray(0, bytes.length - 200), 't.f4s'), /truncated/);
+    expectDamaged(() => decodeFile(bytes.subarray(0, bytes.length - 200), 't.f4s'), /truncated: section [a-z-]+ needs bytes up to 0x[0-9A-F]+, the file ends at 0x[0-9A-F]+/);
+    expectDamaged(() => decodeFile(bytes.subarray(0, 0x1000), 't.f4s'), /truncated: section flash needs bytes up to 0x[0-9A-F]+, the file ends at 0x1000/);
+  });
+
+  test('a file cut inside its header is a truncated state file, not a foreign one', () => {
+    const bytes = encodeImage(factoryImage(F407));
+    expectDamaged(() => decodeFile(bytes.subarray(0, 30), 'h.f4s'), /truncated: the header needs 0x40 bytes, the file ends at 0x1E/);
+    expectDamaged(() => decodeFile(bytes.subarray(0, 0x50), 'h.f4s'), /truncated: the header needs 0x[0-9A-F]+ bytes, the file ends at 0x50/);
+  });
+
+  test('a zero-length file is named as empty', () => {
+    assert.throws(() => decodeFile(new Uint8Array(0), 'z.f4s'), /^UserError: z\.f4s: offset 0x0: empty file \(0 bytes\), not an f4emu state file$/);
   });
 });
 

@@ -44,6 +44,39 @@ describe('committing', () => {
     assert.equal(again.image.seq, 1);
   });
 
+  test('commits are appended at once but synced only by syncIfDirty: many operations, one sync (group commit)', () => {
+    const { file, store } = fresh();
+    const syncs = file.syncs;
+    for (let i = 0; i < 256; i++) {
+      store.image.sections.flash[i] = i;
+      store.commit([{ section: 'flash', offset: i, length: 1 }]);
+    }
+    assert.equal(file.syncs, syncs, 'no sync per operation');
+    assert.equal(store.unsynced, true);
+    assert.equal(decodeFile(file.bytes!, 's.f4s').records, 256, 'every operation is in the file already');
+    store.syncIfDirty();
+    store.syncIfDirty();
+    assert.equal(file.syncs, syncs + 1, 'one sync for all of them; none when nothing is new');
+    assert.equal(store.unsynced, false);
+  });
+
+  test('a compaction leaves nothing to sync; close syncs what a refused compaction leaves', () => {
+    const { file, store } = fresh(64);
+    store.commit([{ section: 'flash', offset: 0, length: 16, fill: 0 }]);
+    store.commit([{ section: 'flash', offset: 16, length: 16, fill: 0 }]);
+    assert.equal(store.unsynced, false, 'the compacted file is synced as a whole');
+    const other = fresh();
+    other.store.commit([{ section: 'flash', offset: 0, length: 16, fill: 0 }]);
+    assert.throws(() => other.store.batch(() => {
+      other.store.commit([{ section: 'flash', offset: 32, length: 16, fill: 0 }]);
+      throw new Error('half-way');
+    }));
+    const syncs = other.file.syncs;
+    other.store.close();
+    assert.equal(other.file.syncs, syncs + 1);
+    assert.equal(file.syncs, 0);
+  });
+
   test('commits read their bytes from bound memory', () => {
     const { file, store } = fresh();
     const memory = store.image.sections.otp.slice();
