@@ -32,7 +32,8 @@ describe('TIM registers', () => {
     const m = timChip();
     for (const [tim, arr] of [['TIM2', 0xffff_ffff], ['TIM3', 0xffff], ['TIM4', 0xffff], ['TIM5', 0xffff_ffff], ['TIM6', 0xffff], ['TIM7', 0xffff]] as const) {
       assert.equal(read(m, tim, ARR), arr, tim);
-      for (const offset of [CR1_, TIM_REG.CR2, DIER, SR_, CNT, PSC, CCR1 * (tim === 'TIM6' || tim === 'TIM7' ? 0 : 1)]) {
+      const channels = tim === 'TIM6' || tim === 'TIM7' ? [] : [CCR1, TIM_REG.CCR2, TIM_REG.CCR3, TIM_REG.CCR4, CCMR1, TIM_REG.CCER];
+      for (const offset of [CR1_, TIM_REG.CR2, DIER, SR_, CNT, PSC, ...channels]) {
         assert.equal(read(m, tim, offset), 0, `${tim} +0x${offset.toString(16)}`);
       }
     }
