@@ -124,6 +124,8 @@ export class Bus {
    */
   readonly code: Uint8Array;
   onCodeWrite: (memOffset: number, length: number) => void = () => {};
+  /** Called after `setBootMode` rebuilt the boot alias (and whoever changed `ex` before calling it). */
+  onMappingChange: () => void = () => {};
 
   private bootMode: BootMode = 'flash';
   private readonly aliasPages: number;
@@ -266,42 +268,53 @@ export class Bus {
         this.handler[page] = new AliasPage(this, t.start, limit);
       }
     }
+    this.onMappingChange();
   }
 
   // ---- The fast path -------------------------------------------------------------------------
+  //
+  // Each access is a page-table lookup and a typed-array access, small enough for V8 to inline into
+  // the core's ops; everything else (handlers, unaligned words, page-straddling accesses) is in the
+  // *Slow methods. Page numbers and offsets are written as literals (12 = PAGE_SHIFT, 0xfff =
+  // PAGE_MASK): a module constant costs a load and a TDZ check at every use. Fast-path pages start
+  // page-aligned in `mem`, so an address and its offset in `mem` have the same alignment.
 
   read8(address: number): number {
-    const off = this.rd[address >>> PAGE_SHIFT];
-    if (off >= 0) return this.mem[off + (address & PAGE_MASK)];
-    return this.handler[address >>> PAGE_SHIFT].read(address >>> 0, 1) & 0xff;
+    const off = this.rd[address >>> 12];
+    if (off >= 0) return this.mem[off + (address & 0xfff)];
+    return this.handler[address >>> 12].read(address >>> 0, 1) & 0xff;
   }
 
   read16(address: number): number {
+    const off = this.rd[address >>> 12];
+    if (off >= 0 && (address & 1) === 0) return this.mem16[(off + (address & 0xfff)) >> 1];
+    return this.read16Slow(address);
+  }
+
+  private read16Slow(address: number): number {
     const off = this.rd[address >>> PAGE_SHIFT];
+    if ((address & PAGE_MASK) === PAGE_MASK) return this.read8(address) | (this.read8(address + 1) << 8);
     if (off >= 0) {
       const a = off + (address & PAGE_MASK);
-      if ((a & 1) === 0) return this.mem16[a >> 1];
-      if ((address & PAGE_MASK) !== PAGE_MASK) return this.mem[a] | (this.mem[a + 1] << 8);
-      return this.read8(address) | (this.read8(address + 1) << 8);
-    }
-    if ((address & 1) !== 0 && (address & PAGE_MASK) === PAGE_MASK) {
-      return this.read8(address) | (this.read8(address + 1) << 8);
+      return this.mem[a] | (this.mem[a + 1] << 8);
     }
     return this.handler[address >>> PAGE_SHIFT].read(address >>> 0, 2) & 0xffff;
   }
 
   read32(address: number): number {
+    const off = this.rd[address >>> 12];
+    if (off >= 0 && (address & 3) === 0) return this.mem32[(off + (address & 0xfff)) >> 2];
+    return this.read32Slow(address);
+  }
+
+  private read32Slow(address: number): number {
     const off = this.rd[address >>> PAGE_SHIFT];
+    if ((address & 3) !== 0 && (address & PAGE_MASK) > PAGE_SIZE - 4) return this.readSplit32(address);
     if (off >= 0) {
       const a = off + (address & PAGE_MASK);
-      if ((a & 3) === 0) return this.mem32[a >> 2];
-      if ((address & PAGE_MASK) <= PAGE_SIZE - 4) {
-        const m = this.mem;
-        return m[a] | (m[a + 1] << 8) | (m[a + 2] << 16) | (m[a + 3] << 24);
-      }
-      return this.readSplit32(address);
+      const m = this.mem;
+      return m[a] | (m[a + 1] << 8) | (m[a + 2] << 16) | (m[a + 3] << 24);
     }
-    if ((address & 3) !== 0 && (address & PAGE_MASK) > PAGE_SIZE - 4) return this.readSplit32(address);
     return this.handler[address >>> PAGE_SHIFT].read(address >>> 0, 4) | 0;
   }
 
@@ -310,56 +323,73 @@ export class Bus {
   }
 
   write8(address: number, value: number): void {
-    const off = this.wr[address >>> PAGE_SHIFT];
+    const off = this.wr[address >>> 12];
     if (off >= 0) {
-      const a = off + (address & PAGE_MASK);
+      const a = off + (address & 0xfff);
       this.mem[a] = value;
       if (this.code[a >> 1] !== 0) this.onCodeWrite(a, 1);
       return;
     }
-    this.handler[address >>> PAGE_SHIFT].write(address >>> 0, value & 0xff, 1);
+    this.handler[address >>> 12].write(address >>> 0, value & 0xff, 1);
   }
 
   write16(address: number, value: number): void {
-    const off = this.wr[address >>> PAGE_SHIFT];
-    if (off >= 0 && (address & PAGE_MASK) !== PAGE_MASK) {
-      const a = off + (address & PAGE_MASK);
-      if ((a & 1) === 0) this.mem16[a >> 1] = value;
-      else {
-        this.mem[a] = value;
-        this.mem[a + 1] = value >> 8;
-      }
-      const c = this.code;
-      if ((c[a >> 1] | c[(a + 1) >> 1]) !== 0) this.onCodeWrite(a, 2);
+    const off = this.wr[address >>> 12];
+    if (off >= 0 && (address & 1) === 0) {
+      const h = (off + (address & 0xfff)) >> 1;
+      this.mem16[h] = value;
+      if (this.code[h] !== 0) this.onCodeWrite(h << 1, 2);
       return;
     }
+    this.write16Slow(address, value);
+  }
+
+  private write16Slow(address: number, value: number): void {
+    const off = this.wr[address >>> PAGE_SHIFT];
     if ((address & PAGE_MASK) === PAGE_MASK) {
       this.write8(address, value);
       this.write8(address + 1, value >> 8);
+      return;
+    }
+    if (off >= 0) {
+      const a = off + (address & PAGE_MASK);
+      this.mem[a] = value;
+      this.mem[a + 1] = value >> 8;
+      const c = this.code;
+      if ((c[a >> 1] | c[(a + 1) >> 1]) !== 0) this.onCodeWrite(a, 2);
       return;
     }
     this.handler[address >>> PAGE_SHIFT].write(address >>> 0, value & 0xffff, 2);
   }
 
   write32(address: number, value: number): void {
+    const off = this.wr[address >>> 12];
+    if (off >= 0 && (address & 3) === 0) {
+      const a = off + (address & 0xfff);
+      this.mem32[a >> 2] = value;
+      const h = a >> 1;
+      if ((this.code[h] | this.code[h + 1]) !== 0) this.onCodeWrite(a, 4);
+      return;
+    }
+    this.write32Slow(address, value);
+  }
+
+  private write32Slow(address: number, value: number): void {
     const off = this.wr[address >>> PAGE_SHIFT];
-    if (off >= 0 && (address & PAGE_MASK) <= PAGE_SIZE - 4) {
+    if ((address & 3) !== 0 && (address & PAGE_MASK) > PAGE_SIZE - 4) {
+      for (let i = 0; i < 4; i++) this.write8(address + i, value >> (8 * i));
+      return;
+    }
+    if (off >= 0) {
       const a = off + (address & PAGE_MASK);
-      if ((a & 3) === 0) this.mem32[a >> 2] = value;
-      else {
-        const m = this.mem;
-        m[a] = value;
-        m[a + 1] = value >> 8;
-        m[a + 2] = value >> 16;
-        m[a + 3] = value >> 24;
-      }
+      const m = this.mem;
+      m[a] = value;
+      m[a + 1] = value >> 8;
+      m[a + 2] = value >> 16;
+      m[a + 3] = value >> 24;
       const c = this.code;
       const h = a >> 1;
       if ((c[h] | c[h + 1] | c[(a + 3) >> 1]) !== 0) this.onCodeWrite(a, 4);
-      return;
-    }
-    if ((address & 3) !== 0 && (address & PAGE_MASK) > PAGE_SIZE - 4) {
-      for (let i = 0; i < 4; i++) this.write8(address + i, value >> (8 * i));
       return;
     }
     this.handler[address >>> PAGE_SHIFT].write(address >>> 0, value | 0, 4);

@@ -16,12 +16,19 @@
  * - Time: the loop adds 1 cycle per instruction; an op that costs more adds to `scheduler.cycles`.
  * - Anything that needs the loop's attention (an interrupt newly pending or unmasked, a halt request)
  *   calls `cpu.attention()`; the loop then leaves its inner path, fires alarms and checks exceptions.
+ * - Hot straight-line code is translated into blocks (block.ts) that call the same ops under the same
+ *   contract; `blockThreshold = 0` keeps the core a pure interpreter. Both give the same results, the
+ *   same instruction counts and the same cycle counts. Whatever may change code or its mapping while a
+ *   block runs (a store over decoded code, a page leaving the fast path) makes it stop (`stopBlock`).
  */
 import { BUS_ERROR, BusError, type Bus } from '../bus/bus.js';
 import type { Scheduler } from '../time/scheduler.js';
 import { CFSR, CoreFault, fault } from './faults.js';
 import { ExceptionUnit } from './exceptions.js';
-import { decodeThumb } from './decode.js';
+import { decodeThumb, isThumb32 } from './decode.js';
+import { type Block, BlockCache, MAX_BLOCK_INSTRUCTIONS, compileBlock, type BlockInstruction } from './block.js';
+import { FlowClass, directBranch, flowClass } from './decode/flow.js';
+import { CONDITION_MASKS, itAdvance } from './execute/conditions.js';
 
 export type Op = (cpu: CortexM4) => void;
 
@@ -95,13 +102,29 @@ export class CortexM4 {
   private readonly cache: Op[];
   private readonly sizes: Uint8Array;
 
+  /**
+   * Interpreted executions of an address (outside IT blocks) after which the code from there is
+   * translated into a block (block.ts); at most 255. 0 turns translation off.
+   */
+  blockThreshold = 16;
+  private readonly blockCache: BlockCache;
+  /** 1 while a block runs (a number: storing it costs no write barrier). */
+  private inBlock = 0;
+
   constructor(bus: Bus, scheduler: Scheduler) {
     this.bus = bus;
     this.scheduler = scheduler;
     this.cache = new Array<Op>(bus.mem.length >> 1);
     this.sizes = new Uint8Array(bus.mem.length >> 1);
+    this.blockCache = new BlockCache(bus.mem.length >> 1);
     this.exc = new ExceptionUnit(this);
     bus.onCodeWrite = (offset, length) => this.invalidate(offset, length);
+    bus.onMappingChange = () => this.stopBlock();
+  }
+
+  /** Number of translated blocks (diagnostics, tests). */
+  get translatedBlocks(): number {
+    return this.blockCache.size;
   }
 
   /** Makes the run loop look at alarms, pending exceptions and stop requests before the next instruction. */
@@ -120,6 +143,18 @@ export class CortexM4 {
         this.sizes[h] = 0;
       }
     }
+    // A block running now may hold the rewritten code.
+    if (this.blockCache.drop(first, last)) this.stopBlock();
+  }
+
+  /**
+   * Makes a running block return after the current instruction, so that the loop fetches the next one
+   * itself: after code was rewritten, or a page left the fast path (the flash interface while BSY:
+   * the interpreter's next fetch waits for it). Outside blocks the loop fetches every instruction
+   * anyway; there, attention() would only disturb what handlers see of the next event.
+   */
+  private stopBlock(): void {
+    if (this.inBlock !== 0) this.attention();
   }
 
   /**
@@ -133,6 +168,7 @@ export class CortexM4 {
     const h = off >> 1;
     this.breakpointMarks.add(h);
     this.sizes[h] = 0;
+    if (this.blockCache.drop(h, h)) this.stopBlock();
     return h;
   }
 
@@ -175,7 +211,7 @@ export class CortexM4 {
     const h = off >> 1;
     if (this.sizes[h] === 0) {
       const hw1 = bus.mem16[h];
-      const is32 = (hw1 & 0xe000) === 0xe000 && (hw1 & 0x1800) !== 0;
+      const is32 = isThumb32(hw1);
       let hw2 = 0;
       if (is32) {
         // The second halfword may sit on another page or region: fetch it through the bus.
@@ -183,13 +219,73 @@ export class CortexM4 {
         if (off2 < 0) throwFetchFault(CFSR.IBUSERR, address + 2);
         hw2 = bus.mem16[off2 >> 1];
       }
-      const op = decodeThumb(hw1, hw2);
-      this.cache[h] = this.breakpointMarks.size !== 0 && this.breakpointMarks.has(h) ? this.breakpointOp(op) : op;
-      this.sizes[h] = is32 ? 4 : 2;
-      bus.code[h] = 1;
-      if (is32) bus.code[h + 1] = 1;
+      this.decodeInto(h, hw1, hw2, is32);
     }
     return h;
+  }
+
+  /** Decodes an instruction into cache entry `h` and marks its halfwords as code. */
+  private decodeInto(h: number, hw1: number, hw2: number, is32: boolean): void {
+    const op = decodeThumb(hw1, hw2);
+    this.cache[h] = this.breakpointMarks.size !== 0 && this.breakpointMarks.has(h) ? this.breakpointOp(op) : op;
+    this.sizes[h] = is32 ? 4 : 2;
+    this.bus.code[h] = 1;
+    if (is32) this.bus.code[h + 1] = 1;
+  }
+
+  /**
+   * Translates the instructions from `address` (cache entry `h`, on a fast-path page) into a block:
+   * up to the first CONTROL instruction (IT excepted: the instructions of its IT block become
+   * conditional) or unconditional branch, the end of the page, a breakpoint marker or
+   * MAX_BLOCK_INSTRUCTIONS. Decodes what it needs; never faults (it stops where a fetch could).
+   */
+  private translate(h: number, address: number): void {
+    const mem16 = this.bus.mem16;
+    const code: BlockInstruction[] = [];
+    let a = address;
+    let k = h;
+    let fpChecked = false; // an FP instruction ran since the block's start or its last MEMORY instruction
+    let itstate = 0; // the ITSTATE of the next instruction, known from an IT instruction in the block
+    while (code.length < MAX_BLOCK_INSTRUCTIONS) {
+      if (this.breakpointMarks.size !== 0 && this.breakpointMarks.has(k)) break;
+      const hw1 = mem16[k];
+      const is32 = isThumb32(hw1);
+      // A 32-bit instruction in the page's last halfword is fetched across pages: leave it to the loop.
+      if (is32 && (a & 0xfff) === 0xffe) break;
+      const hw2 = is32 ? mem16[k + 1] : 0;
+      if (this.sizes[k] === 0) this.decodeInto(k, hw1, hw2, is32);
+      let flow = flowClass(hw1, hw2, is32);
+      if (flow === FlowClass.FP) {
+        // Only the first may preserve a lazy FP context to memory (decode/flow.ts).
+        flow = fpChecked ? FlowClass.REGISTERS : FlowClass.MEMORY;
+        fpChecked = true;
+      } else if (flow === FlowClass.MEMORY) {
+        fpChecked = false;
+      }
+      const size = this.sizes[k];
+      if (itstate !== 0) {
+        // In an IT block: conditional; a branch or CONTROL instruction ends the block whether or not it runs.
+        code.push({ op: this.cache[k], size, flow: flow === FlowClass.BRANCH ? FlowClass.CONTROL : flow, itstate });
+        itstate = itAdvance(itstate);
+        if (flow === FlowClass.BRANCH) flow = FlowClass.CONTROL;
+      } else if (isIt(hw1)) {
+        // IT (A7.7.38) sets ITSTATE and nothing else: the block goes on with its instructions.
+        code.push({ op: this.cache[k], size, flow: FlowClass.REGISTERS });
+        itstate = hw1 & 0xff;
+        flow = FlowClass.REGISTERS;
+      } else {
+        const branch = flow === FlowClass.BRANCH ? directBranch(hw1, hw2, is32) : null;
+        code.push({ op: this.cache[k], size, flow, target: branch === null ? undefined : a - address + branch.offset });
+        if (branch !== null && !branch.conditional) break;
+      }
+      a += size;
+      k += size >> 1;
+      if (flow === FlowClass.CONTROL || (a & 0xfff) === 0) break;
+    }
+    if (code.length === 0) return;
+    const block = compileBlock(h, address, code);
+    if (block === null) this.blockThreshold = 0;
+    else this.blockCache.add(block);
   }
 
   /**
@@ -201,6 +297,9 @@ export class CortexM4 {
     const limit = this.instructions + maxInstructions;
     const cache = this.cache;
     const sizes = this.sizes;
+    const ex = this.bus.ex;
+    const blocks = this.blockCache.blocks;
+    const heat = this.blockCache.heat;
     for (;;) {
       if (this.stopRequest !== null) {
         const why = this.stopRequest;
@@ -225,13 +324,40 @@ export class CortexM4 {
         continue;
       }
       if (this.instructions >= limit) return 'budget';
+      const threshold = this.blockThreshold;
+      // The block being run and its address, for the fault handling below.
+      let active: Block | null = null;
+      let activePc = 0;
       try {
-        // nextEventAt is re-read every instruction: attention() and newly scheduled alarms lower it.
-        while (sched.cycles < sched.nextEventAt) {
+        for (;;) {
           const pc = this.npc;
+          const off = ex[pc >>> 12];
+          let h = off >= 0 ? (off + (pc & 0xfff)) >> 1 : -1;
+          if (h >= 0 && this.itstate === 0) {
+            const block = blocks[h];
+            if (block !== null) {
+              // Its headroom test implies the loop's own (below): nothing falls due before it could look.
+              if (limit - this.instructions >= block.length && sched.cycles + block.headroom < sched.nextEventAt) {
+                active = block;
+                activePc = pc;
+                this.inBlock = 1;
+                // Not `+=`: the block may add to this.instructions itself (its earlier passes).
+                const ran = block.run(this, sched, pc, limit);
+                this.instructions += ran;
+                this.inBlock = 0;
+                active = null;
+                if (this.instructions >= limit) break;
+                continue;
+              }
+            } else if (threshold !== 0 && ++heat[h] === threshold) {
+              this.translate(h, pc);
+              continue;
+            }
+          }
+          // nextEventAt is re-read every instruction: attention() and newly scheduled alarms lower it.
+          if (!(sched.cycles < sched.nextEventAt)) break;
+          if (h < 0 || sizes[h] === 0) h = this.fetchIndex(pc);
           this.pc = pc;
-          let off = this.bus.ex[pc >>> 12];
-          const h = off >= 0 && sizes[(off = off + (pc & 0xfff)) >> 1] !== 0 ? off >> 1 : this.fetchIndex(pc);
           this.npc = pc + sizes[h];
           if (this.itstate === 0) {
             cache[h](this);
@@ -243,6 +369,13 @@ export class CortexM4 {
           if (this.instructions >= limit) break;
         }
       } catch (e) {
+        if (active !== null) {
+          // The instructions of the block before the faulting one have run.
+          this.inBlock = 0;
+          const index = active.indexOf(this.pc - activePc);
+          this.instructions += index;
+          sched.cycles += active.cyclesOwedAt(index);
+        }
         const itInstruction = this.itInstruction;
         this.itInstruction = 0;
         if (e instanceof CoreFault) {
@@ -283,7 +416,7 @@ export class CortexM4 {
    */
   private executeInItBlock(op: Op): void {
     const it = this.itstate;
-    this.itstate = (it & 0x7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+    this.itstate = itAdvance(it);
     if (!this.conditionPassed(it >> 4)) {
       // A breakpoint stops the core in front of an instruction whether or not its condition passes.
       if (this.breakpointMarks.size !== 0 && this.breakpointHit(this.pc)) {
@@ -300,25 +433,9 @@ export class CortexM4 {
   /** ITSTATE the executing instruction runs under: non-zero only inside an IT block (InITBlock()). */
   itInstruction = 0;
 
-  /** ARM ARM A7.3.1 condition codes. */
+  /** ARM ARM A7.3.1 ConditionPassed() for `cond` (0–15) against the current APSR flags. */
   conditionPassed(cond: number): boolean {
-    switch (cond) {
-      case 0x0: return this.z === 1;
-      case 0x1: return this.z === 0;
-      case 0x2: return this.c === 1;
-      case 0x3: return this.c === 0;
-      case 0x4: return this.n === 1;
-      case 0x5: return this.n === 0;
-      case 0x6: return this.v === 1;
-      case 0x7: return this.v === 0;
-      case 0x8: return this.c === 1 && this.z === 0;
-      case 0x9: return this.c === 0 || this.z === 1;
-      case 0xa: return this.n === this.v;
-      case 0xb: return this.n !== this.v;
-      case 0xc: return this.z === 0 && this.n === this.v;
-      case 0xd: return this.z === 1 || this.n !== this.v;
-      default: return true;
-    }
+    return ((CONDITION_MASKS[cond] >> ((this.n << 3) | (this.z << 2) | (this.c << 1) | this.v)) & 1) !== 0;
   }
 
   /** Whether the instruction being executed is inside an IT block (affects flag setting of 16-bit ops). */
@@ -458,6 +575,11 @@ export class CortexM4 {
       this.attention();
     }
   }
+}
+
+/** IT (A7.7.38): 1011 1111 firstcond mask, mask ≠ 0000 (0000 are the hints). */
+function isIt(hw1: number): boolean {
+  return (hw1 & 0xff00) === 0xbf00 && (hw1 & 0xf) !== 0;
 }
 
 function throwFetchFault(kind: number, address: number): never {

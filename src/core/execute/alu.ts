@@ -4,8 +4,9 @@
  * register, shifts by immediate and by register, extends, bitfields, byte reversal, CLZ, MOVW/MOVT, ADR.
  *
  * Each factory returns an op with every field fixed at decode. The common shapes (immediate, plain
- * register, shift by immediate) get a closure of their own per operation and per flag mode; the
- * rarer shifted-register forms of the 32-bit encodings share one generic closure.
+ * register, shift by immediate, and the 32-bit forms with a register shifted by LSL/LSR/ASR #n
+ * without flags or in CMP/CMN) get a closure of their own per operation and per flag mode; the rarer
+ * shifted-register forms share one generic closure.
  *
  * Inversions are folded at decode: BIC/ORN/MVN use the complemented operand, SUB/SBC/CMP add the
  * complement (AddWithCarry(x, NOT(y), 1)), as the pseudocode does.
@@ -297,6 +298,15 @@ function registerTest(kind: number, n: number, m: number, inv: number, cin: numb
 
 function shifted(s: Shape, d: number, n: number, m: number, type: number, amount: number, fm: number): Op {
   const { kind, inv, cin } = s;
+  // LSL/LSR/ASR by an immediate below 32, the usual forms in compiled code, get the shift inline.
+  if (amount < 32 && type <= SRType.ASR) {
+    if (fm < 0) {
+      const plain = shiftedPlain(kind, d, n, m, type, amount, inv, cin);
+      if (plain !== undefined) return plain;
+    } else if (d < 0 && kind === Kind.ADD) {
+      return shiftedCompare(n, m, type, amount, inv, cin);
+    }
+  }
   if (fm < 0) {
     return (cpu) => {
       const r = cpu.r;
@@ -318,6 +328,45 @@ function shifted(s: Shape, d: number, n: number, m: number, type: number, amount
     const v = flagsNow(cpu, fm) ? computeSetFlags(cpu, kind, r[n], y, cin) : compute(cpu, kind, r[n], y, cin);
     if (d >= 0) r[d] = v;
   };
+}
+
+/** AND/BIC, ORR/ORN, EOR, ADD/SUB Rd, Rn, Rm, LSL/LSR/ASR #s without flags (s < 32). */
+function shiftedPlain(kind: number, d: number, n: number, m: number, type: number, s: number, inv: number, cin: number): Op | undefined {
+  switch (type) {
+    case SRType.LSL:
+      switch (kind) {
+        case Kind.AND: return (cpu) => { const r = cpu.r; r[d] = r[n] & ((r[m] << s) ^ inv); };
+        case Kind.ORR: return (cpu) => { const r = cpu.r; r[d] = r[n] | ((r[m] << s) ^ inv); };
+        case Kind.EOR: return (cpu) => { const r = cpu.r; r[d] = r[n] ^ (r[m] << s); };
+        case Kind.ADD: return (cpu) => { const r = cpu.r; r[d] = r[n] + ((r[m] << s) ^ inv) + cin; };
+      }
+      return undefined;
+    case SRType.LSR:
+      switch (kind) {
+        case Kind.AND: return (cpu) => { const r = cpu.r; r[d] = r[n] & ((r[m] >>> s) ^ inv); };
+        case Kind.ORR: return (cpu) => { const r = cpu.r; r[d] = r[n] | ((r[m] >>> s) ^ inv); };
+        case Kind.EOR: return (cpu) => { const r = cpu.r; r[d] = r[n] ^ (r[m] >>> s); };
+        case Kind.ADD: return (cpu) => { const r = cpu.r; r[d] = r[n] + ((r[m] >>> s) ^ inv) + cin; };
+      }
+      return undefined;
+    default:
+      switch (kind) {
+        case Kind.AND: return (cpu) => { const r = cpu.r; r[d] = r[n] & ((r[m] >> s) ^ inv); };
+        case Kind.ORR: return (cpu) => { const r = cpu.r; r[d] = r[n] | ((r[m] >> s) ^ inv); };
+        case Kind.EOR: return (cpu) => { const r = cpu.r; r[d] = r[n] ^ (r[m] >> s); };
+        case Kind.ADD: return (cpu) => { const r = cpu.r; r[d] = r[n] + ((r[m] >> s) ^ inv) + cin; };
+      }
+      return undefined;
+  }
+}
+
+/** CMP/CMN Rn, Rm, LSL/LSR/ASR #s (s < 32): flags only. */
+function shiftedCompare(n: number, m: number, type: number, s: number, inv: number, cin: number): Op {
+  switch (type) {
+    case SRType.LSL: return (cpu) => { const r = cpu.r; addSetFlags(cpu, r[n], (r[m] << s) ^ inv, cin); };
+    case SRType.LSR: return (cpu) => { const r = cpu.r; addSetFlags(cpu, r[n], (r[m] >>> s) ^ inv, cin); };
+    default: return (cpu) => { const r = cpu.r; addSetFlags(cpu, r[n], (r[m] >> s) ^ inv, cin); };
+  }
 }
 
 function compute(cpu: CortexM4, kind: number, x: number, y: number, cin: number): number {

@@ -6,6 +6,7 @@
  */
 import type { Op } from '../cpu.js';
 import { BRANCH_CYCLES, LOAD_CYCLES } from './cycles.js';
+import { conditionMask } from './conditions.js';
 import { checkUnaligned } from './loadstore.js';
 import { blxWritePc, takeBranch } from './registers.js';
 
@@ -18,11 +19,12 @@ export function branch(offset: number): Op {
   };
 }
 
-/** B<cond> label (T1, T3): taken when the condition passes. */
+/** B<cond> label (T1, T3): taken when the condition passes (its mask tested against NZCV, see conditions.ts). */
 export function branchConditional(cond: number, offset: number): Op {
   const delta = offset + 4;
+  const mask = conditionMask(cond);
   return (cpu) => {
-    if (cpu.conditionPassed(cond)) {
+    if (((mask >> ((cpu.n << 3) | (cpu.z << 2) | (cpu.c << 1) | cpu.v)) & 1) !== 0) {
       cpu.npc = (cpu.pc + delta) & ~1;
       cpu.scheduler.cycles += BRANCH_CYCLES;
     }

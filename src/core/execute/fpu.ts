@@ -25,7 +25,6 @@ import {
   FPSCR_IXC,
   FPSCR_RMODE,
   FPSCR_WRITABLE,
-  MIN_NORMAL,
   fixedToFp,
   fpAdd,
   fpCompare,
@@ -64,8 +63,16 @@ function checkAccess(cpu: CortexM4): void {
   if (cp10 === 0 || cp10 === 2 || cp11 === 0 || cp11 === 2 || !cpu.privileged) fault(CFSR.NOCP);
 }
 
-/** ExecuteFPCheck() (ARM ARM pseudocode): access check, then lazy state preservation and FP context creation. */
+/**
+ * ExecuteFPCheck() (ARM ARM pseudocode): access check, then lazy state preservation and FP context
+ * creation. Inlined into every FP op: the usual case (full access, nothing pending) is one test.
+ */
 export function fpCheck(cpu: CortexM4): void {
+  const exc = cpu.exc;
+  if ((exc.cpacr & 0x00f0_0000) !== 0x00f0_0000 || exc.fpPending !== 0) fpCheckSlow(cpu);
+}
+
+function fpCheckSlow(cpu: CortexM4): void {
   checkAccess(cpu);
   const exc = cpu.exc;
   if (exc.fpPending !== 0) exc.preserveFpState();
@@ -89,7 +96,23 @@ function raise(cpu: CortexM4): void {
  * rounding) and `f` is finite, or when `r` is an exact zero.
  */
 function normalOrZero(f: number, r: number): boolean {
-  return (Math.abs(r) >= MIN_NORMAL && Math.abs(f) < Infinity) || r === 0;
+  // 1.1754943508222875e-38 is MIN_NORMAL, written out: a module constant costs a load and a TDZ check per use.
+  return (Math.abs(r) >= 1.1754943508222875e-38 && Math.abs(f) < Infinity) || r === 0;
+}
+
+/** Scratch views of one double's bits (no allocation per instruction). */
+const DOUBLE = new Float64Array(1);
+const DOUBLE_WORDS = new Uint32Array(DOUBLE.buffer);
+/** Index of the low word of a double in DOUBLE_WORDS (the host's byte order). */
+const LOW_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/**
+ * Whether the double `r`, in the range of normal singles, lies exactly halfway between two singles:
+ * its 29 significand bits below a single's last place are 1000…0.
+ */
+function isSingleMidpoint(r: number): boolean {
+  DOUBLE[0] = r;
+  return (DOUBLE_WORDS[LOW_WORD] & 0x1fff_ffff) === 0x1000_0000;
 }
 
 // ---- Data processing (A6 "Floating-point data-processing instructions") ----------------------
@@ -98,7 +121,8 @@ function normalOrZero(f: number, r: number): boolean {
 export function vadd(d: number, n: number, m: number, subtract: boolean): Op {
   return (cpu) => {
     fpCheck(cpu);
-    if ((cpu.fpscr & SLOW_MODES) === 0) {
+    const fpscr = cpu.fpscr;
+    if ((fpscr & SLOW_MODES) === 0) {
       const s = cpu.s;
       const a = s[n];
       const b = subtract ? -s[m] : s[m];
@@ -106,7 +130,8 @@ export function vadd(d: number, n: number, m: number, subtract: boolean): Op {
       const f = Math.fround(r);
       if (normalOrZero(f, r)) {
         s[d] = f;
-        if (f !== r || r - a !== b || r - b !== a) cpu.fpscr |= FPSCR_IXC;
+        // Inexact is sticky: once set, the exactness test can be skipped.
+        if ((fpscr & FPSCR_IXC) === 0 && (f !== r || r - a !== b || r - b !== a)) cpu.fpscr = fpscr | FPSCR_IXC;
         return;
       }
     }
@@ -120,13 +145,14 @@ export function vadd(d: number, n: number, m: number, subtract: boolean): Op {
 export function vmul(d: number, n: number, m: number, negate: boolean): Op {
   return (cpu) => {
     fpCheck(cpu);
-    if ((cpu.fpscr & SLOW_MODES) === 0) {
+    const fpscr = cpu.fpscr;
+    if ((fpscr & SLOW_MODES) === 0) {
       const s = cpu.s;
       const r = s[n] * s[m]; // exact
       const f = Math.fround(r);
       if (normalOrZero(f, r)) {
         s[d] = negate ? -f : f;
-        if (f !== r) cpu.fpscr |= FPSCR_IXC;
+        if (f !== r) cpu.fpscr = fpscr | FPSCR_IXC;
         return;
       }
     }
@@ -222,17 +248,29 @@ export function vfma(d: number, n: number, m: number, negateD: boolean, negateN:
   return (cpu) => {
     fpCheck(cpu);
     cpu.scheduler.cycles += MAC_CYCLES;
-    if ((cpu.fpscr & SLOW_MODES) === 0) {
+    const fpscr = cpu.fpscr;
+    if ((fpscr & SLOW_MODES) === 0) {
       const s = cpu.s;
       const a = negateD ? -s[d] : s[d];
       const p = (negateN ? -s[n] : s[n]) * s[m]; // exact
       const r = a + p;
       const bb = r - a;
-      if (a - (r - bb) + (p - bb) === 0) {
+      const error = a - (r - bb) + (p - bb); // TwoSum: a + p = r + error exactly
+      if (error === 0) {
         const f = Math.fround(r);
         if (normalOrZero(f, r)) {
           s[d] = f;
-          if (f !== r) cpu.fpscr |= FPSCR_IXC;
+          if (f !== r) cpu.fpscr = fpscr | FPSCR_IXC;
+          return;
+        }
+      } else if (Math.abs(r) > 1.1754943508222875e-38 && !isSingleMidpoint(r)) {
+        // |error| is below half an ulp of the double r, so a + p rounds to the single r rounds to,
+        // unless r lies exactly halfway between two singles (then the error's sign decides). The
+        // result is inexact; |r| above the smallest normal keeps the exact sum normal too.
+        const f = Math.fround(r);
+        if (Math.abs(f) < Infinity) {
+          s[d] = f;
+          cpu.fpscr = fpscr | FPSCR_IXC;
           return;
         }
       }

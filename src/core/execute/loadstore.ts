@@ -31,6 +31,12 @@ export function checkUnaligned(cpu: CortexM4): void {
   if ((cpu.exc.ccr & UNALIGN_TRP) !== 0) fault(CFSR.UNALIGNED);
 }
 
+/** A word address, after the alignment check of checkUnaligned (for the specialized word closures). */
+function wordAddress(cpu: CortexM4, address: number): number {
+  if ((address & 3) !== 0) checkUnaligned(cpu);
+  return address;
+}
+
 /** MemU[address, size] with the sign/zero extension of `w`, after the alignment check. */
 function read(cpu: CortexM4, w: Width, address: number): number {
   switch (w) {
@@ -159,16 +165,53 @@ export function storeImmediate(w: Width, t: number, n: number, offset: number): 
 
 /** STR<w> Rt, [Rn, Rm, LSL #s]. */
 export function storeRegister(w: Width, t: number, n: number, m: number, s: number): Op {
-  return (cpu) => {
-    const r = cpu.r;
-    write(cpu, w, (r[n] + (r[m] << s)) | 0, r[t]);
-  };
+  switch (w) {
+    case 'W':
+      return (cpu) => {
+        const r = cpu.r;
+        cpu.bus.write32(wordAddress(cpu, (r[n] + (r[m] << s)) | 0), r[t]);
+      };
+    case 'B':
+      return (cpu) => {
+        const r = cpu.r;
+        cpu.bus.write8((r[n] + (r[m] << s)) | 0, r[t] & 0xff);
+      };
+    default:
+      return (cpu) => {
+        const r = cpu.r;
+        write(cpu, w, (r[n] + (r[m] << s)) | 0, r[t]);
+      };
+  }
 }
 
 // ---- Indexed addressing with writeback, literals, loads to PC/SP -------------------------------
 
 /** LDR<w> Rt, [Rn, #offset]! (preIndex) or LDR<w> Rt, [Rn], #offset: Rn is written back. */
 export function loadIndexed(w: Width, t: number, n: number, offset: number, preIndex: boolean): Op {
+  if (t < 13 && n < 13) {
+    // The array walks of compiled loops: word and byte, pre- and post-indexed.
+    const pre = preIndex ? offset : 0;
+    if (w === 'W') {
+      return (cpu) => {
+        const r = cpu.r;
+        const base = r[n];
+        const value = cpu.bus.read32(wordAddress(cpu, (base + pre) | 0));
+        cpu.scheduler.cycles += LOAD_CYCLES;
+        r[n] = base + offset;
+        r[t] = value;
+      };
+    }
+    if (w === 'B') {
+      return (cpu) => {
+        const r = cpu.r;
+        const base = r[n];
+        const value = cpu.bus.read8((base + pre) | 0);
+        cpu.scheduler.cycles += LOAD_CYCLES;
+        r[n] = base + offset;
+        r[t] = value;
+      };
+    }
+  }
   return loadGeneric(w, t, n, -1, 0, offset, preIndex, true);
 }
 
@@ -193,6 +236,22 @@ function loadGeneric(w: Width, t: number, n: number, m: number, s: number, offse
 
 /** STR<w> Rt, [Rn, #offset]! or STR<w> Rt, [Rn], #offset. */
 export function storeIndexed(w: Width, t: number, n: number, offset: number, preIndex: boolean): Op {
+  if (n < 13 && (w === 'W' || w === 'B')) {
+    const pre = preIndex ? offset : 0;
+    return w === 'W'
+      ? (cpu) => {
+          const r = cpu.r;
+          const base = r[n];
+          cpu.bus.write32(wordAddress(cpu, (base + pre) | 0), r[t]);
+          r[n] = base + offset;
+        }
+      : (cpu) => {
+          const r = cpu.r;
+          const base = r[n];
+          cpu.bus.write8((base + pre) | 0, r[t] & 0xff);
+          r[n] = base + offset;
+        };
+  }
   const op: Op = (cpu) => {
     const r = cpu.r;
     const base = r[n];
