@@ -372,7 +372,7 @@ describe('run with bad option combinations: one line, exit 2, before the state f
     ['--halt without --gdb', [DEMO_ELF, '--halt'], /--halt needs --gdb PORT/],
     ['--gdb-host without --gdb', [DEMO_ELF, '--gdb-host', '0.0.0.0'], /--gdb-host needs --gdb PORT/],
     ['--gdb that is no port', [DEMO_ELF, '--gdb', '70000'], /--gdb: not a TCP port: '70000'/],
-    ['two USARTs on stdio', [DEMO_ELF, '--usart1', 'stdio'], /stdio is already used by --usart1/],
+    ['two USARTs on stdio', [DEMO_ELF, '--usart1', 'stdio', '--usart3', 'stdio'], /--usart3: stdio is already used by --usart1/],
     ['--usart1 tcp:notaport', [DEMO_ELF, '--usart1', 'tcp:notaport'], /--usart1: 'tcp:notaport' is not tcp:PORT or tcp:HOST:PORT/],
     ['an unknown --log channel', [DEMO_ELF, '--log', 'gpio,everything'], /--log: unknown channel 'everything' \(known: /],
     ['--button on the bare chip', [DEMO_ELF, '--board', 'none', '--button', 'held'], /the none board has no user button/],

@@ -52,8 +52,18 @@ describe('applyUsartOptions', () => {
 
   it('refuses two USARTs on stdio and bad values with a UserError before opening anything', async () => {
     const m = chip();
-    await assert.rejects(applyUsartOptions(m, { usart1: 'stdio' }), (e: unknown) => e instanceof UserError && e.message === '--usart2: stdio is already used by --usart1 (one USART per terminal)');
+    await assert.rejects(applyUsartOptions(m, { usart1: 'stdio', usart3: 'stdio' }), (e: unknown) => e instanceof UserError && e.message === '--usart3: stdio is already used by --usart1 (one USART per terminal)');
     await assert.rejects(applyUsartOptions(m, { usart2: 'none', usart1: 'tcp:0', usart6: 'serial0' }), (e: unknown) => e instanceof UserError && e.message.startsWith('--usart6: unknown port'));
+  });
+
+  it('gives the terminal to the USART the user names: USART2 leaves stdio when --usart1 stdio is given', async () => {
+    const m = chip();
+    const c = await applyUsartOptions(m, { usart1: 'stdio' });
+    try {
+      assert.deepEqual(c.ports.map((p) => p.name), ['usart1']);
+    } finally {
+      await c.close();
+    }
   });
 
   it('closes the ports it opened when a later one fails', async () => {
