@@ -124,7 +124,10 @@ export class Bus {
    */
   readonly code: Uint8Array;
   onCodeWrite: (memOffset: number, length: number) => void = () => {};
-  /** Called after `setBootMode` rebuilt the boot alias (and whoever changed `ex` before calling it). */
+  /**
+   * To be called by whatever changed `ex` (setBootMode does; the flash interface when flash leaves or
+   * rejoins the fast path): the core stops a translated block that may be running from those pages.
+   */
   onMappingChange: () => void = () => {};
 
   private bootMode: BootMode = 'flash';
