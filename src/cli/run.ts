@@ -30,7 +30,7 @@ import type { AttachedState } from '../nvstate/attach.js';
 import { parseAddress, parseCount, parseDevice, parsePin, parseSeconds } from './args.js';
 import { type BoardOptions, addBoardOptions, applyBoardOptions, checkBoardOptions, parseBoard } from './board-options.js';
 import { type GdbOptions, addGdbOptions, parsePort, startGdbServer } from './gdb-options.js';
-import { type UsartOptions, addUsartOptions, applyUsartOptions } from './usart-options.js';
+import { type UsartConnections, type UsartOptions, addUsartOptions, applyUsartOptions } from './usart-options.js';
 import { FAULT_EXCEPTIONS, exceptionName, faultReport, where } from './fault-report.js';
 
 /** Instructions per slice between two visits to the event loop. */
@@ -111,11 +111,29 @@ function spinningInFaultHandler(machine: Machine): boolean {
  */
 function realTimeToNextAlarm(machine: Machine): number {
   const s = machine.scheduler;
-  if (s.nextEventAt === Infinity) return 100;
-  return Math.min(100, Math.max(0, ((s.nextEventAt - s.cycles) * 1000) / s.frequencyHz));
+  const next = s.nextAlarmAt;
+  if (next === Infinity) return 100;
+  return Math.min(100, Math.max(0, ((next - s.cycles) * 1000) / s.frequencyHz));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The firmware only polls a USART for input that has not come: the host sleeps until bytes arrive or
+ * the next alarm is due in real time (the TX bytes already sent go out meanwhile). Emulated time then
+ * catches up with the wall-clock time slept, up to that alarm, which fires: while it waits, the
+ * firmware's SysTick and receive timeouts keep real time, and it costs no CPU.
+ */
+async function waitForSerialInput(machine: Machine, usarts: UsartConnections): Promise<void> {
+  const s = machine.scheduler;
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([usarts.whenInput(), new Promise((resolve) => (timer = setTimeout(resolve, realTimeToNextAlarm(machine))))]);
+  clearTimeout(timer);
+  const slept = s.nsToCycles((performance.now() - started) * 1e6);
+  s.cycles = Math.max(s.cycles, Math.min(s.cycles + slept, s.nextAlarmAt));
+  s.fireDue();
+}
 
 /** Runs `run`; returns the exit status. */
 export async function runCommand(file: string | undefined, options: RunOptions): Promise<number> {
@@ -145,7 +163,7 @@ export async function runCommand(file: string | undefined, options: RunOptions):
   const semihosting = new Semihosting(machine.cpu, host, { symbols: image.symbols, commandLine: file ?? '' });
   semihosting.install();
   const announce = (line: string): void => void process.stderr.write(line + '\n');
-  let usarts: Awaited<ReturnType<typeof applyUsartOptions>> | null = null;
+  let usarts: UsartConnections | null = null;
   let state: AttachedState | null = null;
   try {
     usarts = await applyUsartOptions(machine, options, announce);
@@ -180,7 +198,7 @@ async function runLoop(
   image: Image,
   semihosting: Semihosting,
   host: NodeSemihostingHost,
-  usarts: Awaited<ReturnType<typeof applyUsartOptions>>,
+  usarts: UsartConnections,
   gdb: Awaited<ReturnType<typeof startGdbServer>>,
   state: AttachedState | null,
   options: RunOptions,
@@ -235,6 +253,7 @@ async function runLoop(
       switch (reason) {
         case 'stop':
           if (semihosting.waitingForInput) await Promise.race([host.waitForInput(), untilDeadline()]);
+          else if (usarts.idle()) await waitForSerialInput(machine, usarts);
           break;
         case 'lockup':
         case 'halted':
@@ -255,7 +274,7 @@ async function runLoop(
           if (options.exitOnFault && spinningInFaultHandler(machine)) {
             return fault(`f4emu: the firmware is stuck in its ${exceptionName(machine.cpu.ipsr)} handler`);
           }
-          if (usarts.idle()) await Promise.race([usarts.whenInput(), sleep(IDLE_POLL_MS)]);
+          if (usarts.idle()) await waitForSerialInput(machine, usarts);
           else await new Promise((resolve) => setImmediate(resolve));
       }
     }

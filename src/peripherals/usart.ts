@@ -37,6 +37,13 @@
  * wire (the registers are stored), DMA requests, CTS input (CTS flag never rises), break reception.
  *
  * Idle skipping: see `idle`, `onIdle` and `whenRxQueued()`.
+ *
+ * Poll skipping: a firmware loop that reads SR again and again while a character is on the line (in
+ * either direction) sees the same value each time until that character's alarm. A read of SR within
+ * POLL_SKIP_MAX_CYCLES of the previous one that finds it unchanged is one turn of such a loop: it
+ * returns SR as it is, then emulated time moves on to the next scheduled event (the character's end,
+ * or anything due before it), as the flash interface does for BSY polls. Only the number of loop turns
+ * differs from silicon; the loop sees the character at the same emulated time.
  */
 import { IRQ, type PeripheralBlock } from '../device/stm32f407.js';
 import type { PeripheralFactory } from '../machine.js';
@@ -84,8 +91,19 @@ const RX_FE = 1 << 8;
 const RX_PE = 1 << 9;
 const RX_NF = 1 << 10;
 
-/** Consecutive fruitless SR polls after which the firmware counts as waiting for input (`idle`). */
+/**
+ * Idle detection works on windows of this many consecutive fruitless SR polls: after each window in
+ * which the firmware did little else (see IDLE_MAX_CYCLES_PER_POLL) it counts as waiting for input.
+ */
 export const IDLE_POLLS = 256;
+/**
+ * A polling loop that spends more core cycles than this per SR read (on average over a window) does
+ * other work between its polls, and is not merely waiting. A HAL receive loop with its timeout check
+ * takes some 30-60 cycles a turn.
+ */
+export const IDLE_MAX_CYCLES_PER_POLL = 256;
+/** Two SR reads at most this many core cycles apart belong to one polling loop (see "Poll skipping"). */
+export const POLL_SKIP_MAX_CYCLES = 64;
 
 /** Reception errors to inject with `feedRx` (tests; a noisy line). */
 export interface RxErrors {
@@ -109,9 +127,10 @@ export class Usart extends Peripheral {
   /** Called when a break character (CR1.SBK) has been sent. */
   onBreak: () => void = () => {};
   /**
-   * Called once each time the firmware starts waiting for input: it polls SR with nothing received
-   * and nothing queued (see `idle`). A run loop may stop the core here (cpu.stopRequest) and sleep the
-   * host until `whenRxQueued()` resolves.
+   * Called after each window of IDLE_POLLS tight, fruitless SR polls: the firmware is waiting for
+   * input, with nothing received and nothing queued (see `idle`). A run loop may stop the core here
+   * (cpu.stopRequest) and sleep the host until `whenRxQueued()` resolves or the next alarm is due;
+   * when the firmware goes on waiting after that, it is called again a window later.
    */
   onIdle: (() => void) | null = null;
   /** See the header: true = the host waits for the firmware (never an overrun); false = line rate (ORE). */
@@ -143,7 +162,14 @@ export class Usart extends Peripheral {
   private idleArmed = false;
   private readonly rxQueue: number[] = [];
   private rxHead = 0;
+  /** Consecutive fruitless SR polls, and the core cycle of the first poll of the current window. */
   private polls = 0;
+  private windowStart = 0;
+  /** The last complete window of polls was tight: the firmware only waits for input. */
+  private waiting = false;
+  /** Cycle of the last SR read and the value it returned (poll skipping). */
+  private lastPollAt = -Infinity;
+  private lastPollSr = -1;
   /** The pending `whenRxQueued()` promise and its resolver (one shared by every caller). */
   private rxWaiter: { promise: Promise<void>; resolve: () => void } | null = null;
   private stallLogged = false;
@@ -168,6 +194,7 @@ export class Usart extends Peripheral {
     const flags = (errors.framing ? RX_FE : 0) | (errors.parity ? RX_PE : 0) | (errors.noise ? RX_NF : 0);
     for (let i = 0; i < bytes.length; i++) this.rxQueue.push((bytes[i] & 0xff) | flags);
     this.polls = 0;
+    this.waiting = false;
     this.scheduleRx();
     const waiter = this.rxWaiter;
     this.rxWaiter = null;
@@ -186,7 +213,7 @@ export class Usart extends Peripheral {
    * other peripherals), which a run loop should let happen in real time.
    */
   get idle(): boolean {
-    return this.polls >= IDLE_POLLS && this.rxQueueLength === 0 && (this.sr & SR.RXNE) === 0;
+    return this.waiting && this.rxQueueLength === 0 && (this.sr & SR.RXNE) === 0;
   }
 
   /** Resolves at the next `feedRx` (at once if bytes are already queued). */
@@ -270,7 +297,18 @@ export class Usart extends Peripheral {
     const sr = this.sr;
     this.srSeen = sr;
     this.countPoll();
+    this.skipWhilePolling(sr);
     return sr;
+  }
+
+  /** One more turn of a loop polling SR while a character is on the line: on to the next event. */
+  private skipWhilePolling(sr: number): void {
+    const s = this.ctx.scheduler;
+    const now = s.cycles;
+    const polling = sr === this.lastPollSr && now - this.lastPollAt <= POLL_SKIP_MAX_CYCLES;
+    this.lastPollSr = sr;
+    if (polling && (this.rxAlarm.scheduled || this.txAlarm.scheduled) && s.nextEventAt > now) s.cycles = s.nextEventAt;
+    this.lastPollAt = s.cycles;
   }
 
   /** Idle detection: a poll that finds nothing to receive and nothing being sent. */
@@ -278,9 +316,16 @@ export class Usart extends Peripheral {
     const waiting = (this.sr & SR.RXNE) === 0 && this.rxQueueLength === 0 && this.txState === 'idle' && (this.sr & SR.TXE) !== 0;
     if (!waiting || (this.cr1 & (CR1.UE | CR1.RE)) !== (CR1.UE | CR1.RE)) {
       this.polls = 0;
+      this.waiting = false;
       return;
     }
-    if (++this.polls === IDLE_POLLS) this.onIdle?.();
+    // The window runs from its first poll to its last, so time a run loop spends (or skips) while the
+    // core is stopped after a window does not count against the next one.
+    const now = this.ctx.scheduler.cycles;
+    if (this.polls % IDLE_POLLS === 0) this.windowStart = now;
+    if (++this.polls % IDLE_POLLS !== 0) return;
+    this.waiting = now - this.windowStart <= IDLE_POLLS * IDLE_MAX_CYCLES_PER_POLL;
+    if (this.waiting) this.onIdle?.();
   }
 
   private readDr(): number {
@@ -288,6 +333,7 @@ export class Usart extends Peripheral {
     this.sr &= ~(SR.RXNE | (this.srSeen & SR_READ_CLEARED));
     this.srSeen = 0;
     this.polls = 0;
+    this.waiting = false;
     this.receiveHeld();
     this.updateIrq();
     return value;
@@ -304,6 +350,7 @@ export class Usart extends Peripheral {
     if ((this.srSeen & SR.TC) !== 0) this.sr &= ~SR.TC;
     this.srSeen = 0;
     this.polls = 0;
+    this.waiting = false;
     this.tdr = value & 0x1ff;
     this.sr &= ~SR.TXE;
     this.startTx();
@@ -314,6 +361,7 @@ export class Usart extends Peripheral {
     const old = this.cr1;
     this.cr1 = value;
     this.polls = 0;
+    this.waiting = false;
     const on = (bits: number) => (value & bits) === bits;
     const rose = (bits: number) => on(bits) && (old & bits) !== bits;
     // Setting TE (with UE) first sends an idle frame (RM0090 §30.3.2).
@@ -539,6 +587,7 @@ export class Usart extends Peripheral {
     this.rxHeld = false;
     this.idleArmed = false;
     this.polls = 0;
+    this.waiting = false;
     this.updateIrq();
   }
 }

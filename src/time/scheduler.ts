@@ -86,6 +86,11 @@ export class Scheduler {
     for (const l of this.frequencyListeners) l(hz);
   }
 
+  /** Cycle of the earliest scheduled alarm (Infinity if none); unlike `nextEventAt`, never lowered by `cpu.attention()`. */
+  get nextAlarmAt(): number {
+    return this.queue.length > 0 ? this.queue[0].at : Infinity;
+  }
+
   /** Fires every alarm whose time has come, in time order (an alarm may schedule others). */
   fireDue(): void {
     const q = this.queue;

@@ -93,6 +93,14 @@ describe('f4emu run: stopping a run that does not end', () => {
     assert.ok(Date.now() - started < 20_000);
   });
 
+  test('firmware that only waits for serial input costs (almost) no host CPU: the ROM bootloader runs few instructions in a second', async () => {
+    const r = await f4emu(['run', '--boot0', '1', '--usart1', 'tcp:0', '--timeout', '1']);
+    assert.equal(r.status, 124, r.stderr);
+    const instructions = Number(/, (\d+) instructions\n$/.exec(r.stderr)?.[1]);
+    // It polls USART1 and USART3 and would execute ~10^8 instructions a second without idle detection.
+    assert.ok(instructions < 2_000_000, `${instructions} instructions while waiting`);
+  });
+
   // Needs the integer core (B).
   test('--max-instructions stops with 124 after exactly that many instructions', async () => {
     const r = await f4emu(['run', spin(), '--base', '0x08000000', '--max-instructions', '2500000', '--timeout', '30']);

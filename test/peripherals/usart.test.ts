@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IRQ } from '../../src/device/stm32f407.js';
 import { RCC_REG } from '../../src/peripherals/rcc.js';
-import { CR1, CR2, IDLE_POLLS, SR, USART_REG, type Usart, usartOf } from '../../src/peripherals/usart.js';
+import { CR1, CR2, IDLE_MAX_CYCLES_PER_POLL, IDLE_POLLS, POLL_SKIP_MAX_CYCLES, SR, USART_REG, type Usart, usartOf } from '../../src/peripherals/usart.js';
 import { advanceNs, chip, irqLevel, irqPending, read, reg, setBits, write } from './support.js';
 import type { Machine } from '../../src/machine.js';
 
@@ -372,12 +372,86 @@ describe('USART idle detection for the run loop', () => {
     assert.equal(u.idle, false);
   });
 
+  it('calls onIdle again after each further window of IDLE_POLLS polls while the firmware keeps waiting', () => {
+    const { m, u } = usartChip();
+    skipPreamble(m);
+    let calls = 0;
+    u.onIdle = () => calls++;
+    for (let i = 0; i < 3 * IDLE_POLLS; i++) read(m, 'USART2', SR_);
+    assert.equal(calls, 3);
+    assert.equal(u.idle, true);
+  });
+
+  it('a loop doing other work between its polls (more than IDLE_MAX_CYCLES_PER_POLL cycles a turn) is not idle', () => {
+    const { m, u } = usartChip();
+    skipPreamble(m);
+    let calls = 0;
+    u.onIdle = () => calls++;
+    for (let i = 0; i < 2 * IDLE_POLLS; i++) {
+      read(m, 'USART2', SR_);
+      m.scheduler.cycles += IDLE_MAX_CYCLES_PER_POLL + 2;
+    }
+    assert.equal(calls, 0);
+    assert.equal(u.idle, false);
+  });
+
   it('polling while a character is being sent is not idle', () => {
     const { m, u } = usartChip();
     skipPreamble(m);
     write(m, 'USART2', DR, 0x41);
     for (let i = 0; i < 2 * IDLE_POLLS; i++) read(m, 'USART2', SR_);
     assert.equal(u.idle, false);
+  });
+});
+
+describe('USART poll skipping', () => {
+  it('a second SR read soon after the first, unchanged, while a character arrives, moves time to its arrival', () => {
+    const { m, u } = usartChip();
+    skipPreamble(m);
+    const s = m.scheduler;
+    u.feedRx([0x41]);
+    const arrival = s.nextAlarmAt;
+    assert.ok(arrival > s.cycles + POLL_SKIP_MAX_CYCLES, 'one character time is many cycles');
+    assert.equal(read(m, 'USART2', SR_) & SR.RXNE, 0);
+    s.cycles += 5; // one turn of a `while (!(SR & RXNE))` loop
+    assert.equal(read(m, 'USART2', SR_) & SR.RXNE, 0, 'the read returns SR as it is');
+    assert.equal(s.cycles, arrival, 'then time moves on to the character');
+    s.fireDue();
+    assert.equal(read(m, 'USART2', SR_) & SR.RXNE, SR.RXNE);
+    assert.equal(read(m, 'USART2', DR), 0x41);
+  });
+
+  it('waiting for TXE skips to the end of the character on the line, which the host receives then', () => {
+    const { m, u, sent } = usartChip();
+    skipPreamble(m);
+    const s = m.scheduler;
+    write(m, 'USART2', DR, 0x31); // into the shift register at once: TXE = 1 again
+    write(m, 'USART2', DR, 0x32); // waits in TDR: TXE = 0
+    const end = s.nextAlarmAt;
+    read(m, 'USART2', SR_);
+    read(m, 'USART2', SR_);
+    assert.equal(s.cycles, end);
+    s.fireDue();
+    assert.deepEqual(sent, [0x31]);
+    assert.equal(read(m, 'USART2', SR_) & SR.TXE, SR.TXE);
+    assert.equal(u.idle, false);
+  });
+
+  it('reads further apart than POLL_SKIP_MAX_CYCLES, or with nothing on the line, leave time alone', () => {
+    const { m, u } = usartChip();
+    skipPreamble(m);
+    const s = m.scheduler;
+    read(m, 'USART2', SR_);
+    const idleLine = s.cycles;
+    read(m, 'USART2', SR_);
+    assert.equal(s.cycles, idleLine, 'nothing on the line: nothing to skip to');
+    u.feedRx([0x41]);
+    for (let i = 0; i < 4; i++) {
+      const before = s.cycles + POLL_SKIP_MAX_CYCLES + 1;
+      s.cycles = before;
+      read(m, 'USART2', SR_);
+      assert.equal(s.cycles, before);
+    }
   });
 });
 
