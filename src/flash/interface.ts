@@ -27,9 +27,9 @@
  *   memory or SRAM: main flash, OTP and backup SRAM cannot be read (bus error, fetch too), programmed or
  *   erased (WRPERR) (§3.7.3, Table 18). At level 2 the boot pins are ignored (flash boot) and no debugger
  *   may attach (`debugPortEnabled`).
- * - Every completed operation goes to `sink` (the NV store) before BSY clears; the store returns once it
- *   is in the file (what firmware sees completed survives a crash of the emulator) and makes it durable
- *   against power loss before anything leaves the emulator (group commit, src/host/output-barrier.ts).
+ * - Every completed operation goes to `sink` (the NV store) before BSY clears; the store writes it to
+ *   the file and makes it durable before anything leaves the emulator (group commit,
+ *   src/host/output-barrier.ts).
  * - Option bytes are reloaded into OPTCR at every reset; WDG_SW takes effect at reset (`wdgSw`).
  */
 import { type AccessSize, type Bus, type MemoryHandler, PAGE_SHIFT, PAGE_SIZE, busError } from '../bus/bus.js';

@@ -17,7 +17,7 @@ export interface NvChange {
   readonly fill?: number;
 }
 
-/** Receives every completed operation; returns once it is in the file (synced later: NvStore.syncIfDirty). */
+/** Receives every completed operation; it reaches the file, durably, at the next NvStore.syncIfDirty (group commit). */
 export interface NvSink {
   commit(changes: readonly NvChange[]): void;
   /** Runs `fn` as one all-or-nothing change (a programmer's erase + program), when the sink can. */

@@ -2,14 +2,14 @@
  * The non-volatile store: one chip's flash, OTP, option bytes and backup domain in a state file
  * (format.ts), kept crash-safe like a database (guarantees in README.md):
  *
- * - Each completed flash operation is one journal record appended to the file (`NvFile.append`: a
- *   write(), in the operating system when it returns, so it survives the emulator being killed) before
- *   the flash interface clears BSY.
- * - The fdatasync is deferred (group commit): `syncIfDirty()` makes the appended records durable against
- *   power loss, and the host calls it before anything leaves the emulator (src/host/output-barrier.ts:
- *   serial bytes, semihosting output, GDB replies), at the end of each run slice and at close. So an
- *   operation is on the disk before the outside world can learn that it completed, and a group of them
- *   (the 256 byte programs of one bootloader Write Memory) costs one fdatasync.
+ * - Completed flash operations gather in an open group in memory (contiguous programs merge into one
+ *   change); `syncIfDirty()` appends the group as one journal record (`NvFile.append`) and makes it
+ *   durable (`NvFile.sync`, fdatasync). The host calls it before anything leaves the emulator
+ *   (src/host/output-barrier.ts: serial bytes, semihosting output, GDB replies), at the end of each run
+ *   slice and at close (group commit). So an operation is on the disk before the outside world can
+ *   learn that it completed; the 256 byte programs of one bootloader Write Memory cost one write and
+ *   one fdatasync. A kill of the emulator leaves the file as the chip was at the last group: an instant
+ *   before the kill that nothing outside could tell from the kill itself.
  * - A batch (`batch`) — a programmer erasing and programming a whole image — becomes one record at its
  *   end: all of it or none of it survives a crash.
  * - Compaction writes a new image (journal folded in) to a temporary file, fsyncs it, renames it over
@@ -70,8 +70,8 @@ export interface NvOpenOptions {
 }
 
 const DEFAULT_COMPACT_AT = 1 << 20;
-/** A batch flushes early (as its own record) when its pending bytes grow past this. */
-const BATCH_FLUSH_AT = 16 << 20;
+/** The open group (or a batch) is written early, as its own record, once its bytes grow past this. */
+const GROUP_FLUSH_AT = 16 << 20;
 
 export class NvStore implements NvSink {
   readonly file: NvFile;
@@ -86,8 +86,10 @@ export class NvStore implements NvSink {
   private readonly readOnly: boolean;
   private readonly compactAt: number;
   private journalBytes: number;
-  private pending: NvChange[] | null = null;
+  /** Operations not yet in the file (the open group, or the batch in progress), and their size. */
+  private pending: NvChange[] = [];
   private pendingBytes = 0;
+  private inBatch = false;
   private outOfSync = false;
   private closed = false;
   /** Records appended since the last sync or compaction. */
@@ -142,27 +144,31 @@ export class NvStore implements NvSink {
     }
   }
 
-  /** Records appended (so safe from the emulator being killed) but not yet synced (so not from power loss). */
+  /** Operations completed since the last `syncIfDirty` that are not yet durable. */
   get unsynced(): boolean {
-    return this.dirty;
+    return this.dirty || (!this.inBatch && this.pending.length > 0);
   }
 
-  /** Makes the appended records durable against power loss, if there are any; cheap otherwise. */
+  /**
+   * Writes the open group as one record and makes everything written durable against power loss;
+   * cheap when there is nothing new. A batch in progress is left for its end.
+   */
   syncIfDirty(): void {
-    if (!this.dirty || this.closed) return;
+    if (this.closed) return;
+    if (!this.inBatch && !this.outOfSync) this.flushPending();
+    if (!this.dirty) return;
     this.file.sync();
     this.dirty = false;
   }
 
   /**
-   * Records a completed operation: appended (safe from a kill of the emulator) when this returns — inside
-   * a batch, when the batch ends; durable against power loss at the next `syncIfDirty`.
+   * Records a completed operation (its bytes are read from memory when the group is written): in the
+   * file and durable at the next `syncIfDirty`; inside a batch, written when the batch ends.
    */
   commit(changes: readonly NvChange[]): void {
     this.checkWritable();
-    if (!this.pending) return this.append(changes);
     for (const c of changes) this.addPending(c);
-    if (this.pendingBytes > BATCH_FLUSH_AT) this.flushPending();
+    if (this.pendingBytes > GROUP_FLUSH_AT) this.flushPending();
   }
 
   /**
@@ -170,18 +176,21 @@ export class NvStore implements NvSink {
    * of it is written and the store refuses further writes (memory no longer matches the file).
    */
   batch<T>(fn: () => T): T {
-    if (this.pending) return fn();
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.inBatch) return fn();
+    this.checkWritable();
+    this.flushPending(); // the open group stays apart: the batch is a record of its own
+    this.inBatch = true;
     try {
       const result = fn();
       this.flushPending();
       return result;
     } catch (e) {
       this.outOfSync = true;
+      this.pending = [];
+      this.pendingBytes = 0;
       throw e;
     } finally {
-      this.pending = null;
+      this.inBatch = false;
     }
   }
 
@@ -201,6 +210,7 @@ export class NvStore implements NvSink {
     if (this.closed) return;
     try {
       const backupDomainInFile = (this.image.flags & FLAG_BACKUP_DOMAIN) !== 0;
+      if (!this.readOnly && !this.outOfSync) this.flushPending();
       if (!this.readOnly && !this.outOfSync && (this.journalBytes > 0 || this.backupDomainSaved || backupDomainInFile)) this.compact();
       else this.syncIfDirty();
     } finally {
@@ -235,9 +245,9 @@ export class NvStore implements NvSink {
     return { ...c, data: this.image.sections[c.section].subarray(c.offset, c.offset + c.length) };
   }
 
-  /** Adds to the batch, extending the last change when this one continues it (bytes are read at flush). */
+  /** Adds to the group or batch, extending the last change when this one continues it (bytes are read at flush). */
   private addPending(c: NvChange): void {
-    const pending = this.pending!;
+    const pending = this.pending;
     const last = pending[pending.length - 1];
     if (last && last.fill === undefined && c.fill === undefined && last.section === c.section && last.offset + last.length === c.offset) {
       pending[pending.length - 1] = { section: c.section, offset: last.offset, length: last.length + c.length };
@@ -248,13 +258,13 @@ export class NvStore implements NvSink {
   }
 
   /**
-   * Writes the batch so far as one record. Each change's bytes are read now, at their final value: for
+   * Writes the group or batch so far as one record. Each change's bytes are read now, at their final value: for
    * every byte the last change touching it in list order is the last operation on it, so replaying the
    * record in order gives exactly the memory as it is.
    */
   private flushPending(): void {
     const pending = this.pending;
-    if (!pending || pending.length === 0) return;
+    if (pending.length === 0) return;
     this.pending = [];
     this.pendingBytes = 0;
     this.append(pending);

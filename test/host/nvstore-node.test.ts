@@ -62,7 +62,7 @@ test('an unwritable location is a one-line error naming the file', () => {
   assert.throws(() => attachState(m, path), (e) => e instanceof UserError && e.message.startsWith(path) && !e.message.includes('\n'));
 });
 
-test('an attached state file is an output barrier: operations appended since the last sync are synced before output, until close', () => {
+test('an attached state file is an output barrier: operations since the last sync are written and synced before output, until close', () => {
   const path = join(dir, 'e.f4s');
   const m = new Machine({}, [flashFactory, backupSramFactory]);
   const state = attachState(m, path);
@@ -74,9 +74,10 @@ test('an attached state file is an output barrier: operations appended since the
   };
   state.store.commit([{ section: 'flash', offset: 0, length: 4, fill: 0 }]);
   assert.equal(state.store.unsynced, true);
-  assert.equal(openStateFile(path, DEVICES.stm32f407).image.sections.flash[0], 0, 'appended (in the kernel) before any sync');
+  assert.equal(openStateFile(path, DEVICES.stm32f407).image.sections.flash[0], 0xff, 'not in the file before the barrier');
   beforeOutput();
   assert.equal(state.store.unsynced, false);
+  assert.equal(openStateFile(path, DEVICES.stm32f407).image.sections.flash[0], 0, 'in the file after it');
   assert.equal(synced, 1);
   state.close();
   state.store.commit = () => assert.fail('closed');

@@ -33,48 +33,60 @@ describe('opening', () => {
 });
 
 describe('committing', () => {
-  test('each commit appends one record, so that a reopened file has the change', () => {
+  test('a commit reaches the file as a record at the next syncIfDirty, so that a reopened file has the change', () => {
     const { file, store } = fresh();
     const before = file.bytes!.length;
     store.image.sections.flash.set([0x12, 0x34], 100);
     store.commit([{ section: 'flash', offset: 100, length: 2 }]);
+    assert.equal(file.bytes!.length, before, 'nothing written before the group ends');
+    store.syncIfDirty();
     assert.ok(file.bytes!.length > before);
     const again = NvStore.open(new MemoryNvFile('s.f4s', file.bytes), { device: F407 });
     assert.deepEqual([...again.image.sections.flash.subarray(100, 102)], [0x12, 0x34]);
     assert.equal(again.image.seq, 1);
   });
 
-  test('commits are appended at once but synced only by syncIfDirty: many operations, one sync (group commit)', () => {
+  test('the commits since the last syncIfDirty become one record and one sync: many operations, one write (group commit)', () => {
     const { file, store } = fresh();
     const syncs = file.syncs;
+    const writes: number[] = [];
+    file.onChange = (b) => writes.push(b.length);
     for (let i = 0; i < 256; i++) {
       store.image.sections.flash[i] = i;
       store.commit([{ section: 'flash', offset: i, length: 1 }]);
     }
     assert.equal(file.syncs, syncs, 'no sync per operation');
+    assert.equal(writes.length, 0, 'no write per operation');
     assert.equal(store.unsynced, true);
-    assert.equal(decodeFile(file.bytes!, 's.f4s').records, 256, 'every operation is in the file already');
     store.syncIfDirty();
     store.syncIfDirty();
     assert.equal(file.syncs, syncs + 1, 'one sync for all of them; none when nothing is new');
+    assert.equal(writes.length, 1);
     assert.equal(store.unsynced, false);
+    const d = decodeFile(file.bytes!, 's.f4s');
+    assert.equal(d.records, 1, 'the contiguous programs are one record');
+    assert.deepEqual([...d.image.sections.flash.subarray(0, 256)], [...Array(256).keys()]);
   });
 
   test('a compaction leaves nothing to sync; close syncs what a refused compaction leaves', () => {
     const { file, store } = fresh(64);
     store.commit([{ section: 'flash', offset: 0, length: 16, fill: 0 }]);
+    store.syncIfDirty();
+    const syncs = file.syncs;
     store.commit([{ section: 'flash', offset: 16, length: 16, fill: 0 }]);
+    store.syncIfDirty();
     assert.equal(store.unsynced, false, 'the compacted file is synced as a whole');
+    assert.equal(file.syncs, syncs, 'no fdatasync after the compaction');
     const other = fresh();
     other.store.commit([{ section: 'flash', offset: 0, length: 16, fill: 0 }]);
     assert.throws(() => other.store.batch(() => {
       other.store.commit([{ section: 'flash', offset: 32, length: 16, fill: 0 }]);
       throw new Error('half-way');
     }));
-    const syncs = other.file.syncs;
+    const otherSyncs = other.file.syncs;
     other.store.close();
-    assert.equal(other.file.syncs, syncs + 1);
-    assert.equal(file.syncs, 0);
+    assert.equal(other.file.syncs, otherSyncs + 1);
+    assert.equal(decodeFile(other.file.bytes!, 's.f4s').records, 1, 'the group before the failed batch is kept');
   });
 
   test('commits read their bytes from bound memory', () => {
@@ -83,6 +95,7 @@ describe('committing', () => {
     store.bind({ otp: memory });
     memory[3] = 0x5a;
     store.commit([{ section: 'otp', offset: 3, length: 1 }]);
+    store.syncIfDirty();
     assert.equal(NvStore.open(new MemoryNvFile('s.f4s', file.bytes), {}).image.sections.otp[3], 0x5a);
   });
 
@@ -92,8 +105,10 @@ describe('committing', () => {
     // The memory changes first (as the flash interface does), then the commit describes it.
     store.image.sections.flash.fill(0, 0, 32);
     store.commit([{ section: 'flash', offset: 0, length: 16, fill: 0 }]);
+    store.syncIfDirty();
     assert.equal(store.journalLength, 36);
     store.commit([{ section: 'flash', offset: 16, length: 16, fill: 0 }]);
+    store.syncIfDirty();
     assert.equal(store.journalLength, 0, 'two 36-byte records pass the 64-byte limit');
     assert.equal(file.bytes!.length, imageLength, 'only the image is left');
     const d = decodeFile(file.bytes!, 's.f4s');
@@ -137,6 +152,7 @@ describe('committing', () => {
   test('a torn tail is cut when the file is opened for writing, and kept when only reading', () => {
     const { file, store } = fresh();
     store.commit([{ section: 'flash', offset: 0, length: 4, fill: 0 }]);
+    store.syncIfDirty();
     const good = file.bytes!.length;
     const torn = new Uint8Array(good + 10);
     torn.set(file.bytes!);
