@@ -48,6 +48,10 @@ export class Machine {
   private readonly logSink: (channel: string, message: string) => void;
   /** Called after every reset of the chip (power-on or system), e.g. to let a board re-drive pins. */
   readonly resetListeners: Array<(kind: ResetKind, cause: ResetCause) => void> = [];
+  /** A debugger holds the core halted (DHCSR.S_HALT as the rest of the chip sees it): `setDebugHalted`. */
+  private debugHaltedNow = false;
+  /** Told when a debugger halts (true) or releases (false) the core: SysTick, DWT, DBGMCU's freezes. */
+  readonly debugHaltListeners: Array<(halted: boolean) => void> = [];
   /** A reset asked for from inside the chip (watchdogs), performed by `resetAlarm` between instructions. */
   private requestedReset: { kind: ResetKind; cause: ResetCause } | null = null;
   private readonly resetAlarm: Alarm;
@@ -64,6 +68,7 @@ export class Machine {
     // The core's blocks on the PPB (NVIC, SCB, SysTick, MPU, DWT, FPB, ITM, TPIU); DBGMCU is a peripheral below.
     const scs = new SystemControlSpace(this.cpu.exc);
     scs.mapOn(this.bus);
+    this.debugHaltListeners.push((halted) => scs.debugHalt(halted));
     this.cpu.exc.onSystemResetRequest = () => this.reset('system', 'software');
     this.context = {
       scheduler: this.scheduler,
@@ -135,7 +140,25 @@ export class Machine {
     this.bus.setBootMode(this.bootMode);
     for (const p of this.peripherals.values()) p.reset(kind);
     this.cpu.reset();
+    // The core's debug logic (CoreDebug, DWT) survives a system reset; only power-on clears it (ARM ARM C1.6).
+    if (kind === 'power-on') this.cpu.exc.scs?.powerOnReset();
     for (const l of this.resetListeners) l(kind, cause);
+  }
+
+  /** Whether a debugger holds the core halted. */
+  get debugHalted(): boolean {
+    return this.debugHaltedNow;
+  }
+
+  /**
+   * A debugger halted (true) or released (false) the core. Emulated time may go on while it is halted
+   * (the GDB target lets it follow the wall clock): the core's SysTick and DWT_CYCCNT stand still, and
+   * DBGMCU freezes the counters whose DBG_xxx_STOP bit is set (RM0090 §38.16.4); the rest keep counting.
+   */
+  setDebugHalted(halted: boolean): void {
+    if (halted === this.debugHaltedNow) return;
+    this.debugHaltedNow = halted;
+    for (const l of this.debugHaltListeners) l(halted);
   }
 
   /**

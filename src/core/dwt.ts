@@ -3,6 +3,10 @@
  * (computed from the scheduler) while DEMCR.TRCENA and DWT_CTRL.CYCCNTENA are both set; the four
  * comparators' COMP/MASK/FUNCTION are stored and read back (watchpoints are the debugger's business);
  * the 8-bit profiling counters are stored; PCSR samples the PC.
+ *
+ * The DWT is debug logic: a system reset keeps its registers (CYCCNT counts on through SYSRESETREQ),
+ * only a power-on reset clears them (`powerOnReset`; PM0214 §4.4.5: SYSRESETREQ resets everything but the
+ * debug logic). CYCCNT counts processor cycles: not while a debugger halts the core (`debugHalt`).
  */
 import { CORE_BLOCKS } from '../device/stm32f407.js';
 import type { CortexM4 } from './cpu.js';
@@ -32,6 +36,8 @@ export class Dwt implements RegisterBlock {
   private base = 0;
   private anchor = 0;
   private counting = false;
+  /** A debugger holds the core halted: CYCCNT stands still. */
+  private halted = false;
   /** CPICNT, EXCCNT, SLEEPCNT, LSUCNT, FOLDCNT (8-bit, stored). */
   private readonly profile = new Uint8Array(5);
   private readonly comp = new Uint32Array(COMPARATORS);
@@ -44,7 +50,10 @@ export class Dwt implements RegisterBlock {
     private readonly traceEnabled: () => boolean,
   ) {}
 
-  reset(): void {
+  /** A system reset: the DWT keeps everything (see the header). */
+  reset(): void {}
+
+  powerOnReset(): void {
     this.ctrl = CTRL_RESET;
     this.base = 0;
     this.anchor = this.cpu.scheduler.cycles;
@@ -64,7 +73,12 @@ export class Dwt implements RegisterBlock {
   update(): void {
     this.base = this.cyccnt;
     this.anchor = this.cpu.scheduler.cycles;
-    this.counting = this.traceEnabled() && (this.ctrl & DWT_CTRL.CYCCNTENA) !== 0;
+    this.counting = this.traceEnabled() && (this.ctrl & DWT_CTRL.CYCCNTENA) !== 0 && !this.halted;
+  }
+
+  debugHalt(halted: boolean): void {
+    this.halted = halted;
+    this.update();
   }
 
   readWord(address: number): number {

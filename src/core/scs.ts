@@ -49,10 +49,17 @@ const DHCSR_CONTROL = 0x2f; // C_DEBUGEN, C_HALT, C_STEP, C_MASKINTS, C_SNAPSTAL
 /** DEMCR (C1.6.5): TRCENA b24, MON_* b19:16, VC_* b10:4, b0. */
 export const DEMCR = { VC_CORERESET: 1 << 0, MON_EN: 1 << 16, MON_PEND: 1 << 17, TRCENA: 1 << 24 } as const;
 const DEMCR_WRITABLE = 0x010f_07f1;
+/** MON_EN, MON_PEND, MON_STEP, MON_REQ: the DebugMonitor controls, which a local (system) reset clears. */
+const DEMCR_MON = 0x000f_0000;
 
 /**
  * Core debug registers DHCSR, DCRSR, DCRDR, DEMCR (ARM ARM C1.6). Stored for the debugger; DEMCR.TRCENA
  * gates the DWT cycle counter and DEMCR.MON_EN enables the DebugMonitor exception.
+ *
+ * Resets (ARM ARM C1.6, B1.5.5; PM0214 §4.4.5 AIRCR.SYSRESETREQ resets "all major components except for debug"): they sit
+ * in the debug domain, so a system reset (SYSRESETREQ, NRST, a watchdog) keeps DHCSR's controls
+ * (C_DEBUGEN...), DCRSR, DCRDR, and DEMCR's TRCENA and VC_* vector catches; it clears only the
+ * DebugMonitor bits MON_* (a probe re-arms them after a target reset). A power-on reset clears all.
  */
 export class CoreDebug implements RegisterBlock {
   dhcsr = 0;
@@ -65,8 +72,15 @@ export class CoreDebug implements RegisterBlock {
     private readonly onDemcrWrite: () => void,
   ) {}
 
+  /** A local (system) reset of the core: only DEMCR's MON_* bits. */
   reset(): void {
+    this.demcr &= ~DEMCR_MON;
+  }
+
+  /** A power-on reset clears the debug domain. */
+  powerOnReset(): void {
     this.dhcsr = this.dcrsr = this.dcrdr = this.demcr = 0;
+    this.onDemcrWrite();
   }
 
   readWord(address: number): number {
@@ -177,7 +191,7 @@ export class SystemControlSpace implements BusHandler {
     this.nvic = new Nvic(exc);
     this.scb = new Scb(exc);
     this.systick = new SysTick(cpu.scheduler, () => exc.pend(EXC.SysTick));
-    this.mpu = new Mpu();
+    this.mpu = new Mpu(cpu);
     this.dwt = new Dwt(cpu, () => (this.debug.demcr & DEMCR.TRCENA) !== 0);
     this.debug = new CoreDebug(exc, () => this.dwt.update());
     this.fpb = new Fpb();
@@ -210,8 +224,21 @@ export class SystemControlSpace implements BusHandler {
     }
   }
 
+  /** A reset of the core (power-on or system): every block's local reset; the debug logic keeps its state. */
   reset(): void {
     for (const r of this.ranges) r.block.reset();
+  }
+
+  /** After a power-on reset: the debug domain (CoreDebug, DWT) is cleared too. */
+  powerOnReset(): void {
+    this.dwt.powerOnReset();
+    this.debug.powerOnReset();
+  }
+
+  /** A debugger halted (true) or released (false) the core: SysTick and DWT_CYCCNT do not count while halted. */
+  debugHalt(halted: boolean): void {
+    this.systick.debugHalt(halted);
+    this.dwt.debugHalt(halted);
   }
 
   private blockAt(address: number): RegisterBlock {

@@ -6,7 +6,9 @@
  * exception when TICKINT). It then reloads LOAD on the next tick, so a period is LOAD + 1 ticks.
  * A tick is one HCLK cycle (CLKSOURCE = 1) or eight (CLKSOURCE = 0: the STM32F4 feeds the reference
  * clock with HCLK/8, RM0090 §6.2 Figure 21). The scheduler counts HCLK cycles, so a change of the
- * core clock (scheduler.setFrequency) needs nothing here.
+ * core clock (scheduler.setFrequency) needs nothing here. While a debugger halts the core the counter
+ * does not decrement (PM0214 §4.5 "When the processor is halted for debugging the counter does not
+ * decrement"): `debugHalt`.
  */
 import { CORE_BLOCKS } from '../device/stm32f407.js';
 import type { Alarm, Scheduler } from '../time/scheduler.js';
@@ -50,6 +52,8 @@ export class SysTick implements RegisterBlock {
   /** Cycle of the next 1 → 0 count, or Infinity. */
   private nextZero = Infinity;
   private readonly alarm: Alarm;
+  /** A debugger holds the core halted: VAL stands still. */
+  private halted = false;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -107,7 +111,16 @@ export class SysTick implements RegisterBlock {
   }
 
   private get running(): boolean {
-    return (this.ctrl & STK_CTRL.ENABLE) !== 0;
+    return (this.ctrl & STK_CTRL.ENABLE) !== 0 && !this.halted;
+  }
+
+  /** A debugger halted (true) or released (false) the core: counting stops and goes on from VAL. */
+  debugHalt(halted: boolean): void {
+    if (halted === this.halted) return;
+    this.sync();
+    const value = this.current();
+    this.halted = halted;
+    this.restart(value);
   }
 
   /** HCLK cycles per tick. */

@@ -10,6 +10,14 @@
  * knows about debugging: breakpoints live in the decode cache (breakpoints.ts), watchpoints in the
  * bus page table (watchpoints.ts).
  *
+ * Time while halted. On silicon a debugger halts only the core: the rest of the chip goes on in real
+ * time. So while the core is held, `whileHalted()` lets emulated time follow the wall clock (alarms
+ * fire, USART characters finish, a flash erase completes), and the Machine's `setDebugHalted` stops
+ * what stops on silicon: SysTick and DWT_CYCCNT (core clocks), and the counters whose DBGMCU_APB1_FZ /
+ * APB2_FZ bit is set (IWDG, WWDG, TIM2–TIM7). Without DBG_IWDG_STOP a started watchdog therefore resets
+ * the chip while the user sits at a breakpoint, as on a board: the core is then held at the reset
+ * vector (GDB shows Reset_Handler at its next look) and the reset is logged on the 'gdb' channel.
+ *
  * Debug facts kept:
  * - BKPT 0xAB stays semihosting (the hook installed by Semihosting serves it); any other BKPT halts
  *   the core on the BKPT while a debugger is attached (ARM ARM C1.4), and escalates to HardFault
@@ -64,6 +72,13 @@ export class MachineTarget implements RspTarget {
   private readonly waiters: Array<() => void> = [];
   /** The address a step starts from: its breakpoint must not stop the step. */
   private stepFrom = -1;
+  /** While held: the timer that lets emulated time follow the wall clock, and the wall time last caught up. */
+  private haltTimer: ReturnType<typeof setTimeout> | undefined;
+  private haltedWallMs = 0;
+  /** A reset the debugger asked for (not to be reported as one that happened under it). */
+  private ownReset = false;
+  /** Wall-clock milliseconds (replaceable in tests). */
+  wallClockMs: () => number = () => performance.now();
 
   constructor(
     readonly machine: Machine,
@@ -79,6 +94,9 @@ export class MachineTarget implements RspTarget {
       cpu.attention();
     };
     cpu.breakpointHit = (address) => this.breakpointHit(address);
+    machine.resetListeners.push((kind, cause) => {
+      if (this.held && !this.ownReset) machine.log('gdb', `the chip was reset (${kind}, cause ${cause}) while the debugger held the core: it stays halted at the reset vector`);
+    });
     const previous = cpu.onBkpt;
     cpu.onBkpt = (imm) => {
       if (imm === SEMIHOSTING_BKPT || !this.attachedNow) return previous(imm);
@@ -106,10 +124,71 @@ export class MachineTarget implements RspTarget {
 
   // ---- Driving the Machine -------------------------------------------------------------------------
 
-  /** Resolves when the core may run (at once unless a debugger holds it). */
+  /** Resolves when the core may run (at once unless a debugger holds it); meanwhile emulated time follows the wall clock. */
   whileHalted(): Promise<void> {
     if (!this.held) return Promise.resolve();
+    this.followWallClock();
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /**
+   * Lets `ns` of emulated time pass while the core is held: alarms fire in time order (peripherals,
+   * watchdogs, a requested reset); the core executes nothing.
+   */
+  passHaltedTime(ns: number): void {
+    const s = this.machine.scheduler;
+    const end = s.cycles + s.nsToCycles(ns);
+    while (s.nextAlarmAt <= end) {
+      s.cycles = Math.max(s.cycles, s.nextAlarmAt);
+      s.fireDue();
+    }
+    s.cycles = Math.max(s.cycles, end);
+    s.fireDue();
+  }
+
+  /** Starts letting emulated time follow the wall clock (until `release`), waking at the next alarm's time. */
+  private followWallClock(): void {
+    if (this.haltTimer !== undefined) return;
+    this.haltedWallMs = this.wallClockMs();
+    const tick = (): void => {
+      this.catchUpWallClock();
+      this.haltTimer = this.held ? this.later(tick) : undefined;
+    };
+    this.haltTimer = this.later(tick);
+  }
+
+  /** A timer at the next alarm's time that does not keep f4emu alive by itself (Node's unref). */
+  private later(fn: () => void): ReturnType<typeof setTimeout> {
+    const t = setTimeout(fn, this.msToNextAlarm());
+    (t as { unref?: () => void }).unref?.();
+    return t;
+  }
+
+  private catchUpWallClock(): void {
+    const now = this.wallClockMs();
+    this.passHaltedTime(Math.max(0, now - this.haltedWallMs) * 1e6);
+    this.haltedWallMs = now;
+  }
+
+  private stopFollowingWallClock(): void {
+    if (this.haltTimer === undefined) return;
+    clearTimeout(this.haltTimer);
+    this.haltTimer = undefined;
+    this.catchUpWallClock();
+  }
+
+  /** Wall-clock milliseconds until the next alarm is due (1–100: a watchdog's deadline is kept to the millisecond). */
+  private msToNextAlarm(): number {
+    const s = this.machine.scheduler;
+    const ms = ((s.nextAlarmAt - s.cycles) * 1000) / s.frequencyHz;
+    return Math.min(100, Math.max(1, Number.isFinite(ms) ? ms : 100));
+  }
+
+  /** Holds or releases the core; the Machine (SysTick, DWT, DBGMCU's freezes) follows. */
+  private setHeld(held: boolean): void {
+    if (!held) this.stopFollowingWallClock();
+    this.held = held;
+    this.machine.setDebugHalted(held);
   }
 
   /** After a slice of `machine.run`: true when it ended in a debugger stop, now reported and held. */
@@ -124,17 +203,17 @@ export class MachineTarget implements RspTarget {
   /** Holds the core at once (`--halt`: wait for a debugger at the reset vector; `monitor halt`). */
   hold(): void {
     if (this.held) return;
-    this.held = true;
+    this.setHeld(true);
     this.lastStop = { signal: SIGTRAP };
   }
 
   private release(): void {
-    this.held = false;
+    this.setHeld(false);
     for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   private stopped(event: StopEvent): void {
-    this.held = true;
+    this.setHeld(true);
     this.lastStop = event;
     const listener = this.onStop;
     this.onStop = null;
@@ -157,7 +236,7 @@ export class MachineTarget implements RspTarget {
     this.attachedNow = true;
     this.unreported = null;
     this.onStop = null;
-    this.held = true;
+    this.setHeld(true);
     this.lastStop = { signal: SIGTRAP };
     return null;
   }
@@ -191,7 +270,7 @@ export class MachineTarget implements RspTarget {
 
   step(): StopEvent {
     this.unreported = null;
-    this.held = true; // a step ends halted, even from a core running after `monitor reset run`
+    this.setHeld(true); // a step ends halted, even from a core running after `monitor reset run`
     const { event } = this.stepOnce();
     this.lastStop = event;
     return event;
@@ -232,12 +311,17 @@ export class MachineTarget implements RspTarget {
 
   /** A reset by the debugger (NRST): the core stays held at the reset vector when `halt`. */
   reset(halt: boolean): void {
-    this.watchpoints.whileSuspended(() => this.machine.reset('system', 'pin'));
+    this.ownReset = true;
+    try {
+      this.watchpoints.whileSuspended(() => this.machine.reset('system', 'pin'));
+    } finally {
+      this.ownReset = false;
+    }
     this.machine.cpu.stopRequest = null;
     this.pendingStop = null;
     this.unreported = null;
     this.lastStop = { signal: SIGTRAP };
-    if (halt) this.held = true;
+    if (halt) this.setHeld(true);
     else this.release();
   }
 

@@ -5,13 +5,27 @@
  *   RM0090 supports only 32-bit reads (sub-word reads return the addressed lanes here).
  * - DBGMCU_CR (+0x04): DBG_SLEEP, DBG_STOP, DBG_STANDBY, TRACE_IOEN, TRACE_MODE — stored.
  * - DBGMCU_APB1_FZ (+0x08) / DBGMCU_APB2_FZ (+0x0C): which counters stop while the core is halted by
- *   a debugger; the timers and watchdogs ask `frozenInDebug(name)`.
+ *   a debugger. On silicon the freeze is the AND of "core halted" and the bit, so it follows both at
+ *   once: DBGMCU hears the Machine's `debugHaltListeners` and tells each block whose freeze is now
+ *   on or off (`DebugFreezable.setDebugFrozen`): IWDG, WWDG, TIM2–TIM7. The blocks not frozen keep
+ *   counting through the halt (f4emu lets emulated time follow the wall clock while GDB holds the core).
  * These registers sit in the debug domain: only a power-on reset clears them, not a system reset
  * (RM0090 §38.16.2-§38.16.4 "POR reset").
  */
 import type { PeripheralBlock } from '../device/stm32f407.js';
+import type { PeripheralFactory } from '../machine.js';
 import type { ResetKind } from '../time/reset.js';
 import { Peripheral, type PeripheralContext } from './peripheral.js';
+
+/** A block DBGMCU can stop while the core is halted by a debugger. */
+export interface DebugFreezable {
+  /** Frozen (true): the counter stands still until called with false. Called only on a change. */
+  setDebugFrozen(frozen: boolean): void;
+}
+
+function isFreezable(p: unknown): p is DebugFreezable {
+  return typeof (p as Partial<DebugFreezable> | undefined)?.setDebugFrozen === 'function';
+}
 
 /** Register offsets (RM0090 §38.16). */
 export const DBGMCU_REG = { IDCODE: 0x00, CR: 0x04, APB1_FZ: 0x08, APB2_FZ: 0x0c } as const;
@@ -45,9 +59,14 @@ function fzName(field: string): string {
 }
 
 export class Dbgmcu extends Peripheral {
+  /** The block of a name (the Machine's peripherals), for the freeze. */
+  blockNamed: (name: string) => unknown = () => undefined;
   private cr = 0;
   private apb1fz = 0;
   private apb2fz = 0;
+  private coreHalted = false;
+  /** The blocks frozen now. */
+  private readonly frozen = new Set<string>();
 
   constructor(
     block: PeripheralBlock,
@@ -62,6 +81,25 @@ export class Dbgmcu extends Peripheral {
     const f = FREEZE_BITS[blockName];
     if (!f) return false;
     return ((f.apb === 1 ? this.apb1fz : this.apb2fz) & f.bit) !== 0;
+  }
+
+  /** A debugger halted (true) or released (false) the core. */
+  setCoreHalted(halted: boolean): void {
+    this.coreHalted = halted;
+    this.applyFreeze();
+  }
+
+  /** Tells every freezable block whose freeze (core halted ∧ its DBG_xxx_STOP) changed. */
+  applyFreeze(): void {
+    for (const name of Object.keys(FREEZE_BITS)) {
+      const block = this.blockNamed(name);
+      if (!isFreezable(block)) continue;
+      const frozen = this.coreHalted && this.frozenInDebug(name);
+      if (frozen === this.frozen.has(name)) continue;
+      if (frozen) this.frozen.add(name);
+      else this.frozen.delete(name);
+      block.setDebugFrozen(frozen);
+    }
   }
 
   readRegister(offset: number): number {
@@ -82,10 +120,22 @@ export class Dbgmcu extends Peripheral {
     if (offset === DBGMCU_REG.CR) this.cr = value & CR_BITS;
     else if (offset === DBGMCU_REG.APB1_FZ) this.apb1fz = value & APB1_FZ_BITS;
     else if (offset === DBGMCU_REG.APB2_FZ) this.apb2fz = value & APB2_FZ_BITS;
+    this.applyFreeze(); // a debugger often sets the bits while it holds the core
   }
 
   reset(kind: ResetKind): void {
     if (kind !== 'power-on') return;
     this.cr = this.apb1fz = this.apb2fz = 0;
+    // The blocks are told once the whole chip is reset (the Machine's reset listener below).
   }
 }
+
+/** Builds DBGMCU and wires the freeze: the Machine's debug halts in, its blocks out. */
+export const dbgmcuFactory: PeripheralFactory = (block, ctx, machine) => {
+  if (block.name !== 'DBGMCU') return undefined;
+  const dbgmcu = new Dbgmcu(block, ctx, machine.device.idcode);
+  dbgmcu.blockNamed = (name) => machine.peripherals.get(name);
+  machine.debugHaltListeners.push((halted) => dbgmcu.setCoreHalted(halted));
+  machine.resetListeners.push(() => dbgmcu.applyFreeze());
+  return dbgmcu;
+};

@@ -8,7 +8,7 @@
  * - its signals: GPIO inputs → SYSCFG EXTI multiplexer → EXTI → NVIC; EXTI events → the core's WFE;
  *   PWR_CR.DBP → RCC_BDCR and backup SRAM write protection; RCC_xxxRSTR → the block's reset;
  *   RCC_BDCR.BDRST → the backup domain's reset; boot pins → SYSCFG_MEMRMP; reset causes → RCC_CSR;
- *   DBGMCU_APB1_FZ.DBG_IWDG_STOP → the IWDG.
+ *   DBGMCU's freeze bits → IWDG, WWDG, TIM2–TIM7 while a debugger halts the core (dbgmcu.ts).
  * Blocks are built in address order, so a wire to a block built later is resolved on first use.
  *
  * To model another block, add its factory to FACTORIES.
@@ -18,10 +18,10 @@ import { flashFactory } from '../flash/interface.js';
 import type { Machine, PeripheralFactory } from '../machine.js';
 import { BackupSram, backupSramFactory } from './bkpsram.js';
 import { crcFactory } from './crc.js';
-import { Dbgmcu } from './dbgmcu.js';
+import { Dbgmcu, dbgmcuFactory } from './dbgmcu.js';
 import { Exti } from './exti.js';
 import { GpioPort, type Pin } from './gpio.js';
-import { IndependentWatchdog, iwdgFactory } from './iwdg.js';
+import { iwdgFactory } from './iwdg.js';
 import { type Peripheral, type PeripheralContext, UnmodelledPeripheral } from './peripheral.js';
 import { Pwr } from './pwr.js';
 import { CLOCK_GATES, Rcc } from './rcc.js';
@@ -47,7 +47,7 @@ const FACTORIES: readonly PeripheralFactory[] = [
   blocks('SYSCFG', (b, ctx, m) => new Syscfg(b, ctx, m.bus)),
   blocks('EXTI', (b, ctx) => new Exti(b, ctx)),
   blocks(/^GPIO[A-I]$/, (b, ctx) => new GpioPort(b, ctx)),
-  blocks('DBGMCU', (b, ctx, m) => new Dbgmcu(b, ctx, m.device.idcode)),
+  dbgmcuFactory,
   usartFactory,
   crcFactory,
   timerFactory,
@@ -132,9 +132,6 @@ function wire(p: Peripheral, machine: Machine): void {
     p.bootPins = () => machine.bootMode;
     p.extiLine = (line, level) => exti()?.setLine(line, level);
     p.gpioLevel = (port, pin) => gpioOf(machine, String.fromCharCode(65 + port))?.inputLevel(pin) ?? false;
-  } else if (p instanceof IndependentWatchdog) {
-    const dbgmcu = later(machine, 'DBGMCU', Dbgmcu);
-    p.wiring.stopInDebug = () => dbgmcu()?.frozenInDebug('IWDG') ?? false;
   } else if (p instanceof Exti) {
     // An EXTI event sets the core's event register: a WFE wakes (PM0214 §2.5.3 "wakeup from WFE").
     p.onEvent = () => {

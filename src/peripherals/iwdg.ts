@@ -16,7 +16,9 @@
  *   (RCC_CSR.IWDGRSTF). A system reset stops the watchdog, except in hardware mode: with the option
  *   byte WDG_SW = 0 it starts by itself at every reset.
  * - Debug: while the core is halted by a debugger and DBGMCU_APB1_FZ.DBG_IWDG_STOP is set, the counter
- *   stands still (`debugHalt`). The LSI is taken as exactly 32 kHz (silicon: 17–47 kHz).
+ *   stands still (DBGMCU calls `setDebugFrozen`); without it the watchdog keeps counting through the
+ *   halt and resets the chip under the debugger, as on silicon. The LSI is taken as exactly 32 kHz
+ *   (silicon: 17–47 kHz).
  *
  * The counter is not a register: it is computed from emulated time, with one alarm at the expiry.
  */
@@ -25,6 +27,7 @@ import { FlashInterface } from '../flash/interface.js';
 import type { PeripheralFactory } from '../machine.js';
 import type { ResetKind } from '../time/reset.js';
 import type { Alarm } from '../time/scheduler.js';
+import type { DebugFreezable } from './dbgmcu.js';
 import { Peripheral, type PeripheralContext } from './peripheral.js';
 import { LSI_HZ, Rcc } from './rcc.js';
 
@@ -50,17 +53,15 @@ export interface IwdgWiring {
   hardwareMode: () => boolean;
   /** RCC's LSI is running (RCC_CSR.LSIRDY) even though the watchdog has not forced it on. */
   lsiRunning: () => boolean;
-  /** DBGMCU_APB1_FZ.DBG_IWDG_STOP: the counter stops while a debugger halts the core. */
-  stopInDebug: () => boolean;
 }
 
-const UNWIRED: IwdgWiring = { expire: () => {}, hardwareMode: () => false, lsiRunning: () => false, stopInDebug: () => false };
+const UNWIRED: IwdgWiring = { expire: () => {}, hardwareMode: () => false, lsiRunning: () => false };
 
-export class IndependentWatchdog extends Peripheral {
+export class IndependentWatchdog extends Peripheral implements DebugFreezable {
   /** LSI frequency (RM0090 §7.2.5: 32 kHz nominal). */
   lsiHz = LSI_HZ;
 
-  /** Connections to the rest of the chip (assignable: e.g. DBGMCU sets `stopInDebug`). */
+  /** Connections to the rest of the chip. */
   readonly wiring: IwdgWiring;
   private readonly expiryAlarm: Alarm;
   private readonly prAlarm: Alarm;
@@ -76,6 +77,7 @@ export class IndependentWatchdog extends Peripheral {
   /** Counter value at `baseNs` (emulated time); it counts down one every `tickNs()`. */
   private baseCount = RLR_RESET;
   private baseNs = 0;
+  /** DBGMCU froze the counter (debugger halt with DBG_IWDG_STOP): `baseCount` holds. Survives resets. */
   private frozen = false;
 
   constructor(block: PeripheralBlock, ctx: PeripheralContext, wiring: Partial<IwdgWiring> = {}) {
@@ -106,16 +108,16 @@ export class IndependentWatchdog extends Peripheral {
   }
 
   /**
-   * A debugger halted (true) or resumed (false) the core. With DBG_IWDG_STOP the counter keeps its
-   * value for the whole halt. (Emulated time does not pass while f4emu's core is halted unless the
-   * debugger lets it; this matters once it does.)
+   * DBGMCU: a debugger halted the core with DBG_IWDG_STOP set (true), or that ended (false). The counter
+   * keeps its value for the whole halt and goes on from it (the LSI keeps running; the tick phase is lost).
    */
-  debugHalt(halted: boolean): void {
-    if (halted && this.wiring.stopInDebug() && this.started && !this.frozen) {
+  setDebugFrozen(frozen: boolean): void {
+    if (frozen === this.frozen) return;
+    if (frozen) {
       this.rebase();
       this.frozen = true;
       this.expiryAlarm.cancel();
-    } else if (!halted && this.frozen) {
+    } else {
       this.frozen = false;
       this.baseNs = this.ctx.scheduler.nowNs();
       this.scheduleExpiry();
@@ -243,7 +245,7 @@ export class IndependentWatchdog extends Peripheral {
     this.expiryAlarm.cancel();
     this.prAlarm.cancel();
     this.rlrAlarm.cancel();
-    this.started = this.unlocked = this.frozen = false;
+    this.started = this.unlocked = false;
     this.pr = 0;
     this.rlr = RLR_RESET;
     this.pendingPr = this.pendingRlr = -1;
@@ -255,7 +257,7 @@ export class IndependentWatchdog extends Peripheral {
 
 /**
  * Builds the IWDG: expiry resets the machine (cause 'iwdg'); hardware mode from the flash interface's
- * option bytes (WDG_SW); the LSI state from RCC. DBGMCU is wired by whoever builds it (`stopInDebug`).
+ * option bytes (WDG_SW); the LSI state from RCC. DBGMCU freezes it (dbgmcu.ts).
  */
 export const iwdgFactory: PeripheralFactory = (block, ctx, machine) => {
   if (block.name !== 'IWDG') return undefined;

@@ -416,8 +416,15 @@ export class Rcc extends Peripheral {
     const bank = busRegister(offset);
     if (!bank) return;
     if (bank.kind === 'rstr') return this.writeRstr(bank.index, value & RSTR_BITS[bank.index]);
-    if (bank.kind === 'enr') this.enr[bank.index] = value & ENR_BITS[bank.index];
-    else this.lpenr[bank.index] = value & LPENR_RESET[bank.index];
+    if (bank.kind === 'enr') {
+      this.enr[bank.index] = value & ENR_BITS[bank.index];
+      this.gatesChanged();
+    } else this.lpenr[bank.index] = value & LPENR_RESET[bank.index];
+  }
+
+  /** A clock gate may have opened or closed: counters on a block's clock (WWDG, TIMx) stop or go on. */
+  private gatesChanged(): void {
+    for (const l of this.clockListeners) l(this.current);
   }
 
   /** RCC_CR: a source feeding SYSCLK (directly or through the PLL) cannot be switched off (RM0090 §7.3.1). */
@@ -601,6 +608,7 @@ export class Rcc extends Peripheral {
     for (const osc of this.oscillators) if (osc !== this.lse) osc.reset(osc === this.hsi);
     if (kind === 'power-on' && !this.batteryPresent()) this.resetBackupDomain();
     this.refresh();
+    this.gatesChanged();
   }
 
   private resetBackupDomain(): void {

@@ -23,7 +23,9 @@
  * phase, the cycle it was last brought up to date); every register access first brings it up to the
  * current scheduler cycle, replaying the overflows and compare matches in between (skipping whole
  * periods once they repeat). An alarm is kept at the next event only while an enabled interrupt flag
- * is clear, so a free-running timer nobody listens to costs nothing.
+ * is clear, so a free-running timer nobody listens to costs nothing. The counter stands still while
+ * RCC gates the timer off, and while a debugger halts the core with DBGMCU_APB1_FZ.DBG_TIMx_STOP set
+ * (RM0090 §38.16.4; see clocked-counter.ts).
  *
  * Reset values: RM0090 prints TIMx_ARR = 0x0000; the chip wins: ARR resets to all ones (0xFFFF_FFFF on
  * TIM2/TIM5, 0xFFFF on the others), as read on silicon and as later ST manuals for the same timers say.
@@ -33,7 +35,8 @@ import type { PeripheralFactory } from '../machine.js';
 import type { ResetKind } from '../time/reset.js';
 import type { Alarm } from '../time/scheduler.js';
 import { type ClockInput, busClock, fixedClock, rccClock } from './clock-input.js';
-import { Peripheral, type PeripheralContext } from './peripheral.js';
+import { ClockedCounter } from './clocked-counter.js';
+import type { PeripheralContext } from './peripheral.js';
 
 /** Register offsets (RM0090 §18.4.21, §20.4.9). */
 export const TIM_REG = {
@@ -82,10 +85,9 @@ const EVENT_FLAGS = 0x1f;
 /** Guards floor() against a product that should be whole landing just below it. */
 const EPSILON = 1e-9;
 
-export class GeneralPurposeTimer extends Peripheral {
+export class GeneralPurposeTimer extends ClockedCounter {
   private readonly kind: TimerKind;
   private readonly irq: number;
-  private readonly clock: ClockInput;
   private readonly alarm: Alarm;
 
   private cr1 = 0;
@@ -116,14 +118,12 @@ export class GeneralPurposeTimer extends Peripheral {
   private ratio = 1;
 
   constructor(block: PeripheralBlock, ctx: PeripheralContext, clock: ClockInput = fixedClock(16_000_000)) {
-    super(block, ctx);
+    super(block, ctx, clock);
     this.kind = KINDS[block.name];
     this.irq = IRQ[IRQ_NAME[block.name]];
-    this.clock = clock;
     this.alarm = ctx.scheduler.createAlarm(`${block.name} event`, () => this.onAlarm());
-    const clockChanged = () => this.clockChanged();
-    clock.onChange(clockChanged);
-    ctx.scheduler.frequencyListeners.push(clockChanged);
+    // The counter's state is kept in core cycles: a new HCLK changes the ratio too.
+    ctx.scheduler.frequencyListeners.push(() => this.clockChanged());
     this.reset('power-on');
   }
 
@@ -246,7 +246,7 @@ export class GeneralPurposeTimer extends Peripheral {
     const centre = (value & CR1.CMS) !== 0;
     const starts = (value & ~this.cr1 & CR1.CEN) !== 0;
     this.cr1 = centre ? ((value & ~CR1.DIR) | (this.cr1 & CR1.DIR)) >>> 0 : value;
-    if (starts) this.refreshRatio();
+    if (starts) this.refreshRate();
   }
 
   /** EGR: software-generated events (RM0090 §18.4.6). */
@@ -395,7 +395,7 @@ export class GeneralPurposeTimer extends Peripheral {
   }
 
   /** Brings the counter to the current cycle, replaying every event in between. */
-  private catchUp(): void {
+  protected catchUp(): void {
     const now = this.ctx.scheduler.cycles;
     let wraps = 0;
     while (this.counting()) {
@@ -436,7 +436,7 @@ export class GeneralPurposeTimer extends Peripheral {
   }
 
   /** Keeps the alarm at the next event while some enabled interrupt flag could still rise. */
-  private reschedule(): void {
+  protected reschedule(): void {
     if (!this.counting() || (this.dier & EVENT_FLAGS & ~this.sr) === 0) {
       this.alarm.cancel();
       return;
@@ -445,25 +445,13 @@ export class GeneralPurposeTimer extends Peripheral {
     this.alarm.scheduleCycles(this.nextEvent().cycle - s.cycles);
   }
 
-  private onAlarm(): void {
-    this.catchUp();
-    this.updateIrq();
-    this.reschedule();
-  }
-
-  /** RCC or the core clock changed: count up to now at the old rate, continue at the new one. */
-  private clockChanged(): void {
-    this.catchUp();
-    this.refreshRatio();
-    this.reschedule();
-  }
-
-  private refreshRatio(): void {
-    const hz = this.clock.hz();
+  /** Timer clocks per core cycle: 0 while RCC gates the timer off or DBGMCU freezes it. */
+  protected refreshRate(): void {
+    const hz = this.counterHz();
     this.ratio = hz > 0 ? hz / this.ctx.scheduler.frequencyHz : 0;
   }
 
-  private updateIrq(): void {
+  protected updateIrq(): void {
     this.ctx.setIrq(this.irq, (this.sr & this.dier & IRQ_FLAGS) !== 0);
   }
 
@@ -480,7 +468,7 @@ export class GeneralPurposeTimer extends Peripheral {
     this.cnt = 0;
     this.phase = 0;
     this.baseCycle = this.ctx.scheduler.cycles;
-    this.refreshRatio();
+    this.refreshRate();
     this.updateIrq();
   }
 }

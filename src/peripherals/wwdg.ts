@@ -14,15 +14,18 @@
  *   the free-running counter holds).
  * - The counter runs whether or not WDGA is set, wrapping 0x00 → 0x7F (§20.3 "free-running").
  *
+ * - The counter stands still while RCC_APB1ENR.WWDGEN is off (no PCLK1 reaches it) and while a debugger
+ *   halts the core with DBGMCU_APB1_FZ.DBG_WWDG_STOP set (RM0090 §38.16.4): see clocked-counter.ts.
+ *
  * The counter is computed from emulated time; alarms only where an interrupt or a reset may follow.
- * Not modelled: stopping while RCC_APB1ENR.WWDGEN is off, DBGMCU DBG_WWDG_STOP.
  */
 import { IRQ, type PeripheralBlock } from '../device/stm32f407.js';
 import type { PeripheralFactory } from '../machine.js';
 import type { ResetKind } from '../time/reset.js';
 import type { Alarm } from '../time/scheduler.js';
 import { type ClockInput, fixedClock, rccClock } from './clock-input.js';
-import { Peripheral, type PeripheralContext } from './peripheral.js';
+import { ClockedCounter } from './clocked-counter.js';
+import type { PeripheralContext } from './peripheral.js';
 
 /** Register offsets (RM0090 §20.6.4). */
 export const WWDG_REG = { CR: 0x00, CFR: 0x04, SR: 0x08 } as const;
@@ -38,11 +41,10 @@ export const WWDG_PRESCALER = 4096;
 const EARLY_WAKEUP_COUNT = 0x40;
 const RESET_COUNT = 0x3f;
 
-export class WindowWatchdog extends Peripheral {
+export class WindowWatchdog extends ClockedCounter {
   /** Asks the Machine for the reset ('system', 'wwdg'). */
   expire: () => void = () => {};
 
-  private readonly clock: ClockInput;
   private readonly alarm: Alarm;
   private cr = 0x7f;
   private cfr = 0x7f;
@@ -54,10 +56,8 @@ export class WindowWatchdog extends Peripheral {
   private tick = Infinity;
 
   constructor(block: PeripheralBlock, ctx: PeripheralContext, clock: ClockInput = fixedClock(16_000_000)) {
-    super(block, ctx);
-    this.clock = clock;
+    super(block, ctx, clock);
     this.alarm = ctx.scheduler.createAlarm('WWDG', () => this.onAlarm());
-    clock.onChange(() => this.clockChanged());
     this.reset('power-on');
   }
 
@@ -90,7 +90,7 @@ export class WindowWatchdog extends Peripheral {
       case WWDG_REG.CFR:
         // EWI is cleared only by a reset.
         this.cfr = (value & (WWDG_CFR.W | WWDG_CFR.WDGTB | WWDG_CFR.EWI)) | (this.cfr & WWDG_CFR.EWI);
-        this.refreshTick();
+        this.refreshRate();
         break;
       case WWDG_REG.SR:
         this.sr &= value | ~WWDG_SR.EWIF;
@@ -112,8 +112,9 @@ export class WindowWatchdog extends Peripheral {
 
   // ---- Counting -----------------------------------------------------------------------------------
 
-  private refreshTick(): void {
-    const hz = this.clock.hz();
+  /** Nanoseconds per tick from PCLK1 and WDGTB (Infinity: gated off or frozen, the counter stands still). */
+  protected refreshRate(): void {
+    const hz = this.counterHz();
     this.tick = hz > 0 ? (WWDG_PRESCALER * (1 << ((this.cfr & WWDG_CFR.WDGTB) >>> WWDG_CFR.WDGTB_SHIFT)) * 1e9) / hz : Infinity;
   }
 
@@ -123,7 +124,7 @@ export class WindowWatchdog extends Peripheral {
   }
 
   /** Brings the counter up to now: EWIF if it passed 0x40, the reset if it passed 0x3F while active. */
-  private catchUp(): void {
+  protected catchUp(): void {
     const now = this.ctx.scheduler.nowNs();
     if (!Number.isFinite(this.tick)) {
       this.baseNs = now; // no clock: the counter stands still
@@ -140,7 +141,7 @@ export class WindowWatchdog extends Peripheral {
   }
 
   /** An alarm at the next tick that matters: 0x40 for the interrupt, 0x3F for the reset. */
-  private reschedule(): void {
+  protected reschedule(): void {
     const ewiWanted = (this.cfr & WWDG_CFR.EWI) !== 0 && (this.sr & WWDG_SR.EWIF) === 0;
     const active = (this.cr & WWDG_CR.WDGA) !== 0;
     const tick = this.tick;
@@ -152,21 +153,7 @@ export class WindowWatchdog extends Peripheral {
     this.alarm.scheduleNs(Math.max(0, this.baseNs + ticks * tick - this.ctx.scheduler.nowNs()));
   }
 
-  private onAlarm(): void {
-    this.catchUp();
-    this.updateIrq();
-    this.reschedule();
-  }
-
-  /** PCLK1 changed: count up to now at the old rate, go on at the new one. */
-  private clockChanged(): void {
-    this.catchUp();
-    this.refreshTick();
-    this.updateIrq();
-    this.reschedule();
-  }
-
-  private updateIrq(): void {
+  protected updateIrq(): void {
     this.ctx.setIrq(IRQ.WWDG, (this.cfr & WWDG_CFR.EWI) !== 0 && (this.sr & WWDG_SR.EWIF) !== 0);
   }
 
@@ -178,7 +165,7 @@ export class WindowWatchdog extends Peripheral {
     this.sr = 0;
     this.baseCount = 0x7f;
     this.baseNs = this.ctx.scheduler.nowNs();
-    this.refreshTick();
+    this.refreshRate();
     this.updateIrq();
   }
 }

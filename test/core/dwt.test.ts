@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { advance, bootMachine, read32 } from './harness.js';
+import { THREAD_CODE, advance, bootMachine, read32 } from './harness.js';
 
 const DWT_CTRL = 0xe000_1000;
 const DWT_CYCCNT = 0xe000_1004;
@@ -10,6 +10,7 @@ const DWT_COMP1 = 0xe000_1030;
 const DWT_MASK1 = 0xe000_1034;
 const DWT_FUNCTION1 = 0xe000_1038;
 const DEMCR = 0xe000_edfc;
+const AIRCR = 0xe000_ed0c;
 const TRCENA = 1 << 24;
 const CYCCNTENA = 1;
 
@@ -63,13 +64,40 @@ test('PCSR samples the PC', () => {
   assert.equal(read32(m, DWT_PCSR), 0x0800_0124);
 });
 
-test('a reset clears the counter and its enables', () => {
+test('a system reset (SYSRESETREQ) keeps DEMCR.TRCENA and CYCCNTENA: CYCCNT counts on through it', () => {
   const m = bootMachine();
   m.bus.write32(DEMCR, TRCENA);
   m.bus.write32(DWT_CTRL, CYCCNTENA);
   advance(m, 10);
-  m.reset();
+  m.bus.write32(AIRCR, 0x05fa_0004);
+  advance(m, 1);
+  assert.equal(m.cpu.npc, THREAD_CODE, 'the core was reset');
+  advance(m, 10);
+  assert.equal(read32(m, DWT_CYCCNT), 21);
+  assert.equal(read32(m, DEMCR) & TRCENA, TRCENA);
+});
+
+test('a power-on reset clears the counter and its enables (TRCENA, CYCCNTENA)', () => {
+  const m = bootMachine();
+  m.bus.write32(DEMCR, TRCENA);
+  m.bus.write32(DWT_CTRL, CYCCNTENA);
+  advance(m, 10);
+  m.reset('power-on');
   advance(m, 10);
   assert.equal(read32(m, DWT_CYCCNT), 0);
+  assert.equal(read32(m, DWT_CTRL), 0x4000_0000);
   assert.equal(read32(m, DEMCR), 0);
+});
+
+test('CYCCNT does not count while a debugger halts the core', () => {
+  const m = bootMachine();
+  m.bus.write32(DEMCR, TRCENA);
+  m.bus.write32(DWT_CTRL, CYCCNTENA);
+  advance(m, 10);
+  m.setDebugHalted(true);
+  advance(m, 1000);
+  assert.equal(read32(m, DWT_CYCCNT), 10);
+  m.setDebugHalted(false);
+  advance(m, 5);
+  assert.equal(read32(m, DWT_CYCCNT), 15);
 });

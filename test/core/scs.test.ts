@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import { BusError } from '../../src/bus/bus.js';
 import { CONTROL_NPRIV } from '../../src/core/exceptions.js';
 import { CFSR } from '../../src/core/faults.js';
-import { THREAD_CODE, bootMachine, read32 } from './harness.js';
+import { THREAD_CODE, advance, bootMachine, read32 } from './harness.js';
 
 const DHCSR = 0xe000_edf0;
 const DCRDR = 0xe000_edf8;
 const DEMCR = 0xe000_edfc;
 const TPIU = 0xe004_0000;
 const CPUID = 0xe000_ed00;
+const AIRCR = 0xe000_ed0c;
 
 test('byte and halfword reads return the addressed lanes of a register', () => {
   const m = bootMachine();
@@ -75,6 +76,27 @@ test('DCRDR and DEMCR read back their writable bits', () => {
   m.bus.write32(DEMCR, 0xffff_ffff);
   assert.equal(read32(m, DEMCR), 0x010d_07f1, 'MON_PEND is not kept: it pended DebugMonitor');
   assert.equal(m.cpu.exc.pending[12], 1);
+});
+
+test('CoreDebug is debug logic: a system reset keeps DHCSR.C_DEBUGEN, DEMCR.TRCENA/VC_*, DCRDR; power-on clears them', () => {
+  const m = bootMachine();
+  const TRCENA = 1 << 24;
+  const VC_HARDERR = 1 << 10;
+  const MON_EN = 1 << 16;
+  m.bus.write32(DHCSR, 0xa05f_0001); // C_DEBUGEN
+  m.bus.write32(DCRDR, 0x1234_5678);
+  m.bus.write32(DEMCR, TRCENA | VC_HARDERR | MON_EN);
+  m.bus.write32(AIRCR, 0x05fa_0004); // SYSRESETREQ
+  advance(m, 1);
+  assert.equal(m.cpu.npc, THREAD_CODE, 'the core was reset');
+  assert.equal(read32(m, DHCSR) & 1, 1);
+  assert.equal(read32(m, DCRDR), 0x1234_5678);
+  assert.equal(read32(m, DEMCR), TRCENA | VC_HARDERR, 'only the DebugMonitor bits (MON_*) are cleared');
+  m.reset('system', 'pin');
+  assert.equal(read32(m, DEMCR), TRCENA | VC_HARDERR, 'NRST too');
+  m.reset('power-on');
+  assert.deepEqual([DHCSR, DCRDR, DEMCR].map((a) => read32(m, a) & 0xffff), [0, 0, 0]);
+  assert.equal(read32(m, DEMCR), 0);
 });
 
 test('unprivileged accesses fault unless privilege checks are off (a debugger)', () => {

@@ -146,3 +146,16 @@ test('a system reset stops the counter', () => {
   assert.equal(read32(m, CTRL), 0);
   assert.equal(m.cpu.exc.pending[EXC.SysTick], 0);
 });
+
+test('the counter does not decrement while a debugger halts the core, and goes on from VAL after', () => {
+  const m = bootMachine();
+  const c0 = start(m, 999, ENABLE | CLKSOURCE);
+  advanceTo(m, c0 + 100);
+  m.setDebugHalted(true);
+  advance(m, 5000);
+  assert.equal(read32(m, VAL), 900);
+  assert.equal(read32(m, CTRL) & COUNTFLAG, 0, 'no wrap while halted');
+  m.setDebugHalted(false);
+  advance(m, 900);
+  assert.equal(read32(m, CTRL) & COUNTFLAG, COUNTFLAG);
+});

@@ -204,3 +204,15 @@ test('at RDP level 1 GDB cannot read flash; at level 2 it is refused with the re
   assert.match(level2.stderr(), /^gdb: refused the connection from 127\.0\.0\.1:\d+: read protection level 2/m);
   level2.child.kill();
 });
+
+test('--timeout does not count the time GDB holds the core: the session outlives it, then running time is timed', async () => {
+  const elf = ELF('tests-exceptions-O2');
+  const emu = await startEmulator([elf, '--halt', '--timeout', '1']);
+  const started = Date.now();
+  await gdb(emu.port, elf, ['shell sleep 1.5', 'set {short}0x20010000 = 0xe7fe', 'set $pc = 0x20010000', 'continue']);
+  assert.equal(await emu.exited, 124);
+  assert.ok(Date.now() - started >= 2400, `ended after ${Date.now() - started} ms: the halted 1.5 s + 1 s running`);
+  const m = /--timeout 1 s reached: stopped at PC 0x20010000, (\d+) instructions/.exec(emu.stderr());
+  assert.ok(m, emu.stderr());
+  assert.ok(Number(m[1]) > 1_000_000, 'the firmware ran for the whole second');
+});

@@ -6,7 +6,7 @@
 import { flashFactory } from '../../src/flash/interface.js';
 import { RspSession, frame } from '../../src/gdb/rsp.js';
 import { MachineTarget, type MachineTargetOptions } from '../../src/gdb/target.js';
-import { Machine } from '../../src/machine.js';
+import { Machine, type PeripheralFactory } from '../../src/machine.js';
 import { backupSramFactory } from '../../src/peripherals/bkpsram.js';
 
 export const FLASH = 0x0800_0000;
@@ -42,9 +42,9 @@ export function placeInFlash(machine: Machine, address: number, halfwords: reado
   });
 }
 
-/** A Machine with the flash interface and the loop program in flash, reset (not yet attached). */
-export function programMachine(): Machine {
-  const machine = new Machine({}, [flashFactory, backupSramFactory]);
+/** A Machine (by default with the flash interface only) with the loop program in flash, reset (not yet attached). */
+export function programMachine(factories: PeripheralFactory[] = [flashFactory, backupSramFactory]): Machine {
+  const machine = new Machine({}, factories);
   const vectors: number[] = [];
   const word = (w: number) => vectors.push(w & 0xffff, w >>> 16);
   word(STACK_TOP);

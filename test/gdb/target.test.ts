@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HFSR } from '../../src/core/exceptions.js';
+import { peripheral } from '../../src/device/stm32f407.js';
 import { ADP_STOPPED_APPLICATION_EXIT, Semihosting, type SemihostingHost } from '../../src/core/semihosting.js';
 import { RDP_LEVEL1, RDP_LEVEL2 } from '../../src/flash/option-bytes.js';
 import { FlashProgrammer } from '../../src/flash/programmer.js';
 import { escapeBinary } from '../../src/gdb/rsp.js';
 import { registerNumber } from '../../src/gdb/target-xml.js';
 import type { Machine } from '../../src/machine.js';
+import { chipPeripherals } from '../../src/peripherals/index.js';
 import { DATA, Gdb, HANG, LOOP, PC, START, STORE, programMachine } from './support.js';
 
 const CODE = 0x2000_0200;
@@ -196,4 +198,60 @@ test('at RDP level 1 an attached debugger cannot read flash (E02) or program it 
 test('at RDP level 2 the debug port refuses to attach', () => {
   const machine = withOptionBytes((p) => p.programOptionBytes({ ...p.optionBytes, rdp: RDP_LEVEL2 }));
   assert.throws(() => new Gdb(machine), /level 2 disables the debug port/);
+});
+
+// ---- Time while the debugger holds the core -------------------------------------------------------
+
+const MS = 1e6;
+
+/** Attached to the whole chip (IWDG, DBGMCU...), recording the causes of resets; the IWDG started (512 ms). */
+function chipWithWatchdog(): { gdb: Gdb; causes: string[] } {
+  const machine = programMachine(chipPeripherals());
+  const causes: string[] = [];
+  machine.resetListeners.push((_kind, cause) => causes.push(cause));
+  const gdb = new Gdb(machine);
+  machine.bus.write32(peripheral(machine.device, 'IWDG').base, 0xcccc);
+  return { gdb, causes };
+}
+
+test('held at a breakpoint long enough, a started IWDG without DBG_IWDG_STOP resets the chip; the core stays halted at the reset vector', () => {
+  const { gdb, causes } = chipWithWatchdog();
+  gdb.setRegister(PC, LOOP);
+  gdb.target.passHaltedTime(511 * MS);
+  assert.deepEqual(causes, []);
+  gdb.target.passHaltedTime(2 * MS);
+  assert.deepEqual(causes, ['iwdg']);
+  assert.equal(gdb.target.halted, true);
+  assert.equal(gdb.register(PC), START, 'Reset_Handler');
+});
+
+test('with DBG_IWDG_STOP the IWDG stands still however long the core is held, and runs again once it is released', () => {
+  const { gdb, causes } = chipWithWatchdog();
+  gdb.machine.bus.write32(peripheral(gdb.machine.device, 'DBGMCU').base + 0x08, 1 << 12);
+  gdb.target.passHaltedTime(60_000 * MS);
+  assert.deepEqual(causes, []);
+  gdb.ask('D');
+  assert.equal(gdb.machine.debugHalted, false);
+  gdb.machine.run(1000);
+  gdb.machine.scheduler.cycles += gdb.machine.scheduler.nsToCycles(600 * MS);
+  gdb.machine.run(1000);
+  assert.deepEqual(causes, ['iwdg']);
+});
+
+test('whileHalted lets emulated time follow the wall clock until the core is released; the machine knows it is halted', async () => {
+  const gdb = new Gdb();
+  let wall = 0;
+  gdb.target.wallClockMs = () => wall;
+  const s = gdb.machine.scheduler;
+  const before = s.nowNs();
+  assert.equal(gdb.machine.debugHalted, true);
+  const released = gdb.target.whileHalted();
+  wall += 250;
+  await new Promise((resolve) => setTimeout(resolve, 150)); // the follower wakes at most every 100 ms
+  assert.ok(s.nowNs() - before >= 250 * MS && s.nowNs() - before < 251 * MS, `${s.nowNs() - before} ns passed`);
+  wall += 50;
+  gdb.send('c');
+  await released;
+  assert.ok(s.nowNs() - before >= 300 * MS, 'the last stretch is counted at the release');
+  assert.equal(gdb.machine.debugHalted, false);
 });

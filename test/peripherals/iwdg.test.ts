@@ -23,6 +23,16 @@ function watched(): { m: Machine; causes: ResetCause[] } {
   return { m, causes };
 }
 
+/** Programs the option byte WDG_SW = 0 (hardware watchdog), in force from the next reset. */
+function programHardwareMode(m: Machine): void {
+  const flash = (offset: number, value: number) => write(m, 'FLASH', offset, value);
+  flash(FLASH_REG.OPTKEYR, FLASH_OPTKEY1);
+  flash(FLASH_REG.OPTKEYR, FLASH_OPTKEY2);
+  flash(FLASH_REG.OPTCR, read(m, 'FLASH', FLASH_REG.OPTCR) & ~OPTCR.WDG_SW);
+  flash(FLASH_REG.OPTCR, read(m, 'FLASH', FLASH_REG.OPTCR) | OPTCR.OPTSTRT);
+  for (let i = 0; i < 1000 && read(m, 'FLASH', FLASH_REG.SR) & FLASH_SR_BSY; i++) advanceNs(m, 10 * MS);
+}
+
 function iwdg(m: Machine): IndependentWatchdog {
   const p = m.peripherals.get('IWDG');
   assert.ok(p instanceof IndependentWatchdog);
@@ -119,12 +129,7 @@ describe('IWDG timing and reset', () => {
 
   it('hardware mode (option byte WDG_SW = 0) starts it at every reset', () => {
     const { m, causes } = watched();
-    const flash = (offset: number, value: number) => write(m, 'FLASH', offset, value);
-    flash(FLASH_REG.OPTKEYR, FLASH_OPTKEY1);
-    flash(FLASH_REG.OPTKEYR, FLASH_OPTKEY2);
-    flash(FLASH_REG.OPTCR, read(m, 'FLASH', FLASH_REG.OPTCR) & ~OPTCR.WDG_SW);
-    flash(FLASH_REG.OPTCR, read(m, 'FLASH', FLASH_REG.OPTCR) | OPTCR.OPTSTRT);
-    for (let i = 0; i < 1000 && read(m, 'FLASH', FLASH_REG.SR) & FLASH_SR_BSY; i++) advanceNs(m, 10 * MS);
+    programHardwareMode(m);
     assert.equal(read(m, 'FLASH', FLASH_REG.SR) & FLASH_SR_BSY, 0);
     assert.equal(iwdg(m).running, false, 'takes effect at the next reset');
     m.reset('system');
@@ -139,9 +144,9 @@ describe('IWDG timing and reset', () => {
     write(m, 'DBGMCU', DBGMCU_REG.APB1_FZ, APB1_FZ.DBG_IWDG_STOP);
     write(m, 'IWDG', KR, IWDG_KEY.START);
     advanceNs(m, 500 * MS);
-    iwdg(m).debugHalt(true);
+    m.setDebugHalted(true);
     advanceNs(m, 10_000 * MS);
-    iwdg(m).debugHalt(false);
+    m.setDebugHalted(false);
     assert.deepEqual(causes, []);
     advanceNs(m, 13 * MS);
     assert.deepEqual(causes, ['iwdg']);
@@ -150,8 +155,36 @@ describe('IWDG timing and reset', () => {
   it('keeps counting through a debugger halt without DBG_IWDG_STOP', () => {
     const { m, causes } = watched();
     write(m, 'IWDG', KR, IWDG_KEY.START);
-    iwdg(m).debugHalt(true);
+    m.setDebugHalted(true);
     advanceNs(m, 600 * MS);
     assert.deepEqual(causes, ['iwdg']);
+  });
+
+  it('freezes when the debugger sets DBG_IWDG_STOP while it already holds the core, and thaws when it clears it', () => {
+    const { m, causes } = watched();
+    write(m, 'IWDG', KR, IWDG_KEY.START);
+    advanceNs(m, 500 * MS);
+    m.setDebugHalted(true);
+    write(m, 'DBGMCU', DBGMCU_REG.APB1_FZ, APB1_FZ.DBG_IWDG_STOP);
+    advanceNs(m, 10_000 * MS);
+    assert.deepEqual(causes, []);
+    write(m, 'DBGMCU', DBGMCU_REG.APB1_FZ, 0);
+    advanceNs(m, 13 * MS);
+    assert.deepEqual(causes, ['iwdg']);
+  });
+
+  it('a hardware watchdog restarted by its own reset during a halt stays frozen (DBGMCU survives the system reset)', () => {
+    const { m, causes } = watched();
+    programHardwareMode(m);
+    m.reset('system');
+    write(m, 'DBGMCU', DBGMCU_REG.APB1_FZ, APB1_FZ.DBG_IWDG_STOP);
+    m.setDebugHalted(true);
+    m.reset('system'); // e.g. `monitor reset halt`
+    assert.equal(iwdg(m).running, true);
+    advanceNs(m, 10_000 * MS);
+    assert.deepEqual(causes, ['pin', 'pin']);
+    m.setDebugHalted(false);
+    advanceNs(m, 513 * MS);
+    assert.deepEqual(causes, ['pin', 'pin', 'iwdg']);
   });
 });

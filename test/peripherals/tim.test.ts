@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IRQ } from '../../src/device/stm32f407.js';
 import type { Machine } from '../../src/machine.js';
+import { APB1_FZ, DBGMCU_REG } from '../../src/peripherals/dbgmcu.js';
 import { RCC_REG } from '../../src/peripherals/rcc.js';
 import { CR1, EGR, SR, TIM_REG } from '../../src/peripherals/tim.js';
 import { advanceNs, chip, irqLevel, irqPending, read, setBits, write } from './support.js';
@@ -252,5 +253,32 @@ describe('TIM clock', () => {
     start(m, 'TIM6', 9, 0, 1);
     advanceNs(m, 10 * US);
     assert.equal(irqPending(m, IRQ.TIM6_DAC), true);
+  });
+});
+
+describe('TIM and the debugger', () => {
+  it('stands still while the core is debug-halted with DBG_TIM2_STOP; TIM3 without its bit counts on', () => {
+    const m = timChip();
+    write(m, 'DBGMCU', DBGMCU_REG.APB1_FZ, APB1_FZ.DBG_TIM2_STOP);
+    start(m, 'TIM2', 0xffff_ffff);
+    start(m, 'TIM3', 0xffff);
+    advanceNs(m, 100 * US);
+    m.setDebugHalted(true);
+    advanceNs(m, 1 * MS);
+    assert.deepEqual([read(m, 'TIM2', CNT), read(m, 'TIM3', CNT)], [100, 1100]);
+    m.setDebugHalted(false);
+    advanceNs(m, 10 * US);
+    assert.deepEqual([read(m, 'TIM2', CNT), read(m, 'TIM3', CNT)], [110, 1110]);
+  });
+
+  it('stands still while RCC gates its clock off (APB1ENR.TIMxEN)', () => {
+    const m = timChip();
+    start(m, 'TIM3', 0xffff);
+    advanceNs(m, 100 * US);
+    write(m, 'RCC', RCC_REG.APB1ENR, read(m, 'RCC', RCC_REG.APB1ENR) & ~0x2);
+    advanceNs(m, 1 * MS);
+    setBits(m, 'RCC', RCC_REG.APB1ENR, 0x2);
+    advanceNs(m, 10 * US);
+    assert.equal(read(m, 'TIM3', CNT), 110);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IRQ } from '../../src/device/stm32f407.js';
 import type { Machine } from '../../src/machine.js';
+import { APB1_FZ, DBGMCU_REG } from '../../src/peripherals/dbgmcu.js';
 import { CSR, RCC_REG } from '../../src/peripherals/rcc.js';
 import { WWDG_CFR, WWDG_CR, WWDG_REG, WWDG_SR } from '../../src/peripherals/wwdg.js';
 import type { ResetCause } from '../../src/time/reset.js';
@@ -116,5 +117,33 @@ describe('WWDG timing, interrupt and resets', () => {
     write(m, 'RCC', RCC_REG.CFGR, 4 << 10); // PPRE1 = /2
     advanceNs(m, 8 * TICK_NS);
     assert.equal(counter(m), 0x7f - 4 - 4);
+  });
+});
+
+describe('WWDG clock gate and debugger', () => {
+  it('does not count while RCC_APB1ENR.WWDGEN is off: an active watchdog cannot fire', () => {
+    const { m, causes } = wwdgChip();
+    write(m, 'WWDG', CR, WWDG_CR.WDGA | 0x7f);
+    advanceNs(m, 10 * TICK_NS);
+    write(m, 'RCC', RCC_REG.APB1ENR, read(m, 'RCC', RCC_REG.APB1ENR) & ~(1 << 11));
+    advanceNs(m, 1000 * TICK_NS);
+    assert.deepEqual(causes, []);
+    setBits(m, 'RCC', RCC_REG.APB1ENR, 1 << 11);
+    assert.equal(counter(m), 0x75);
+    advanceNs(m, 54 * TICK_NS + 1000);
+    assert.deepEqual(causes, ['wwdg']);
+  });
+
+  it('stands still while the core is debug-halted with DBG_WWDG_STOP, and resets the chip under the debugger without it', () => {
+    const { m, causes } = wwdgChip();
+    write(m, 'DBGMCU', DBGMCU_REG.APB1_FZ, APB1_FZ.DBG_WWDG_STOP);
+    write(m, 'WWDG', CR, WWDG_CR.WDGA | 0x7f);
+    m.setDebugHalted(true);
+    advanceNs(m, 1000 * TICK_NS);
+    assert.deepEqual(causes, []);
+    assert.equal(counter(m), 0x7f);
+    write(m, 'DBGMCU', DBGMCU_REG.APB1_FZ, 0);
+    advanceNs(m, 64 * TICK_NS + 1000);
+    assert.deepEqual(causes, ['wwdg']);
   });
 });
