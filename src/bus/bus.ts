@@ -8,6 +8,10 @@
  *   touch directly (the fast path), or -1: then `handler[page]` decides (peripherals, bit-band, flash
  *   writes, pages shared by several regions, unmapped space).
  * - Unmapped or reserved addresses throw the preallocated `BUS_ERROR` (the core turns it into a BusFault).
+ * - The fast path reads `fastRd`/`fastWr`/`fastEx`, which are `rd`/`wr`/`ex` themselves unless the MPU
+ *   (core/mpu.ts) is enforcing while the core runs: then they are its copies, with -1 for every page it
+ *   does not allow wholly, and `guard` checks each access that reaches the slow path. The slow path
+ *   always serves an access from `rd`/`wr`/`handler`, the map everyone else reads and writes.
  * - The boot alias at 0x0000_0000 is just page-table entries pointing at flash, system memory or SRAM1.
  *
  * Values: read32 returns a signed 32-bit integer (`| 0` form, V8-friendly); read8/read16 return
@@ -45,6 +49,14 @@ export interface MemoryHandler extends BusHandler {
 
 function isMemoryHandler(h: BusHandler): h is MemoryHandler {
   return typeof (h as Partial<MemoryHandler>).fetchOffset === 'function' && typeof (h as Partial<MemoryHandler>).memOffset === 'function';
+}
+
+/**
+ * Checks core accesses that reach the slow path (the MPU while it enforces, ARM ARM B3.5): throws the
+ * core's fault (core/faults.ts) for a forbidden one. Installed by the core only while it runs.
+ */
+export interface AccessGuard {
+  check(address: number, size: AccessSize, write: boolean): void;
 }
 
 /** Thrown (one preallocated instance) when an access hits nothing; the core makes a BusFault of it. */
@@ -116,6 +128,12 @@ export class Bus {
   readonly ex = new Int32Array(PAGES).fill(-1);
   /** Page → handler when the fast path does not apply. */
   readonly handler: BusHandler[] = new Array<BusHandler>(PAGES).fill(UNMAPPED);
+  /** The tables the fast path reads: `rd`/`wr`/`ex` themselves, or the MPU's restricted copies (`useTables`). */
+  fastRd: Int32Array = this.rd;
+  fastWr: Int32Array = this.wr;
+  fastEx: Int32Array = this.ex;
+  /** Checks accesses on the slow path (the MPU while it enforces), or null. */
+  guard: AccessGuard | null = null;
   /** Region name → where it lives in `mem`. */
   readonly backing = new Map<string, Backing>();
   /**
@@ -243,6 +261,41 @@ export class Bus {
     }
   }
 
+  /**
+   * Lets the fast path use restricted copies of `rd`/`wr`/`ex` (a page is -1 in them unless every
+   * access of its kind to the whole page is allowed) and `guard` check the rest. For the MPU.
+   */
+  useTables(rd: Int32Array, wr: Int32Array, ex: Int32Array, guard: AccessGuard | null): void {
+    this.fastRd = rd;
+    this.fastWr = wr;
+    this.fastEx = ex;
+    this.guard = guard;
+  }
+
+  /** Back to the map itself on the fast path, nothing checked (the MPU is off, or the core stopped running). */
+  useMap(): void {
+    this.useTables(this.rd, this.wr, this.ex, null);
+  }
+
+  /**
+   * A word read that `guard` does not check: exception entry's vector fetch, which always uses the
+   * default memory map (ARM ARM B3.5.1).
+   */
+  readUnchecked32(address: number): number {
+    return this.guard === null ? this.read32(address) : this.unchecked(() => this.read32(address));
+  }
+
+  /** Runs `fn` with `guard` set aside: accesses that are not the core's (a semihosting host, the vector fetch). */
+  unchecked<T>(fn: () => T): T {
+    const guard = this.guard;
+    this.guard = null;
+    try {
+      return fn();
+    } finally {
+      this.guard = guard;
+    }
+  }
+
   get boot(): BootMode {
     return this.bootMode;
   }
@@ -283,18 +336,55 @@ export class Bus {
   // page-aligned in `mem`, so an address and its offset in `mem` have the same alignment.
 
   read8(address: number): number {
-    const off = this.rd[address >>> 12];
+    const off = this.fastRd[address >>> 12];
     if (off >= 0) return this.mem[off + (address & 0xfff)];
-    return this.handler[address >>> 12].read(address >>> 0, 1) & 0xff;
+    return this.read8Slow(address);
+  }
+
+  private read8Slow(address: number): number {
+    if (this.guard !== null) return this.guardedRead(address, 1);
+    const off = this.rd[address >>> PAGE_SHIFT];
+    if (off >= 0) return this.mem[off + (address & PAGE_MASK)];
+    return this.handler[address >>> PAGE_SHIFT].read(address >>> 0, 1) & 0xff;
+  }
+
+  /**
+   * An access the guard must see: checked once, at the address the core used, then served with the
+   * guard set aside (a bit-band alias' access to its target, or an access split into bytes, is not
+   * checked again).
+   */
+  private guardedRead(address: number, size: AccessSize): number {
+    const guard = this.guard!;
+    guard.check(address, size, false);
+    this.guard = null;
+    try {
+      return size === 1 ? this.read8Slow(address) : size === 2 ? this.read16Slow(address) : this.read32Slow(address);
+    } finally {
+      this.guard = guard;
+    }
+  }
+
+  private guardedWrite(address: number, value: number, size: AccessSize): void {
+    const guard = this.guard!;
+    guard.check(address, size, true);
+    this.guard = null;
+    try {
+      if (size === 1) this.write8Slow(address, value);
+      else if (size === 2) this.write16Slow(address, value);
+      else this.write32Slow(address, value);
+    } finally {
+      this.guard = guard;
+    }
   }
 
   read16(address: number): number {
-    const off = this.rd[address >>> 12];
+    const off = this.fastRd[address >>> 12];
     if (off >= 0 && (address & 1) === 0) return this.mem16[(off + (address & 0xfff)) >> 1];
     return this.read16Slow(address);
   }
 
   private read16Slow(address: number): number {
+    if (this.guard !== null) return this.guardedRead(address, 2);
     const off = this.rd[address >>> PAGE_SHIFT];
     if ((address & PAGE_MASK) === PAGE_MASK) return this.read8(address) | (this.read8(address + 1) << 8);
     if (off >= 0) {
@@ -305,12 +395,13 @@ export class Bus {
   }
 
   read32(address: number): number {
-    const off = this.rd[address >>> 12];
+    const off = this.fastRd[address >>> 12];
     if (off >= 0 && (address & 3) === 0) return this.mem32[(off + (address & 0xfff)) >> 2];
     return this.read32Slow(address);
   }
 
   private read32Slow(address: number): number {
+    if (this.guard !== null) return this.guardedRead(address, 4);
     const off = this.rd[address >>> PAGE_SHIFT];
     if ((address & 3) !== 0 && (address & PAGE_MASK) > PAGE_SIZE - 4) return this.readSplit32(address);
     if (off >= 0) {
@@ -326,18 +417,30 @@ export class Bus {
   }
 
   write8(address: number, value: number): void {
-    const off = this.wr[address >>> 12];
+    const off = this.fastWr[address >>> 12];
     if (off >= 0) {
       const a = off + (address & 0xfff);
       this.mem[a] = value;
       if (this.code[a >> 1] !== 0) this.onCodeWrite(a, 1);
       return;
     }
-    this.handler[address >>> 12].write(address >>> 0, value & 0xff, 1);
+    this.write8Slow(address, value);
+  }
+
+  private write8Slow(address: number, value: number): void {
+    if (this.guard !== null) return this.guardedWrite(address, value, 1);
+    const off = this.wr[address >>> PAGE_SHIFT];
+    if (off >= 0) {
+      const a = off + (address & PAGE_MASK);
+      this.mem[a] = value;
+      if (this.code[a >> 1] !== 0) this.onCodeWrite(a, 1);
+      return;
+    }
+    this.handler[address >>> PAGE_SHIFT].write(address >>> 0, value & 0xff, 1);
   }
 
   write16(address: number, value: number): void {
-    const off = this.wr[address >>> 12];
+    const off = this.fastWr[address >>> 12];
     if (off >= 0 && (address & 1) === 0) {
       const h = (off + (address & 0xfff)) >> 1;
       this.mem16[h] = value;
@@ -348,6 +451,7 @@ export class Bus {
   }
 
   private write16Slow(address: number, value: number): void {
+    if (this.guard !== null) return this.guardedWrite(address, value, 2);
     const off = this.wr[address >>> PAGE_SHIFT];
     if ((address & PAGE_MASK) === PAGE_MASK) {
       this.write8(address, value);
@@ -366,7 +470,7 @@ export class Bus {
   }
 
   write32(address: number, value: number): void {
-    const off = this.wr[address >>> 12];
+    const off = this.fastWr[address >>> 12];
     if (off >= 0 && (address & 3) === 0) {
       const a = off + (address & 0xfff);
       this.mem32[a >> 2] = value;
@@ -378,6 +482,7 @@ export class Bus {
   }
 
   private write32Slow(address: number, value: number): void {
+    if (this.guard !== null) return this.guardedWrite(address, value, 4);
     const off = this.wr[address >>> PAGE_SHIFT];
     if ((address & 3) !== 0 && (address & PAGE_MASK) > PAGE_SIZE - 4) {
       for (let i = 0; i < 4; i++) this.write8(address + i, value >> (8 * i));

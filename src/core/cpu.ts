@@ -29,6 +29,8 @@ import { decodeThumb, isThumb32 } from './decode.js';
 import { type Block, BlockCache, MAX_BLOCK_INSTRUCTIONS, compileBlock, type BlockInstruction } from './block.js';
 import { FlowClass, directBranch, flowClass } from './decode/flow.js';
 import { CONDITION_MASKS, itAdvance } from './execute/conditions.js';
+import type { Mpu } from './mpu.js';
+import { addressSpaceAt } from '../device/stm32f407.js';
 
 export type Op = (cpu: CortexM4) => void;
 
@@ -84,6 +86,8 @@ export class CortexM4 {
   readonly bus: Bus;
   readonly scheduler: Scheduler;
   readonly exc: ExceptionUnit;
+  /** The MPU (mpu.ts) once the system control space is built; it checks the core's accesses while enabled. */
+  mpu: Mpu | null = null;
 
   /** BKPT hook: semihosting or a debugger may consume it (return true); otherwise it escalates. */
   onBkpt: (imm: number) => boolean = () => false;
@@ -119,7 +123,31 @@ export class CortexM4 {
     this.blockCache = new BlockCache(bus.mem.length >> 1);
     this.exc = new ExceptionUnit(this);
     bus.onCodeWrite = (offset, length) => this.invalidate(offset, length);
-    bus.onMappingChange = () => this.stopBlock();
+    bus.onMappingChange = () => {
+      this.stopBlock();
+      this.mpu?.mapChanged();
+    };
+  }
+
+  /**
+   * Privilege, FAULTMASK or the active exceptions may have changed (exception entry and return, MSR,
+   * CPS): the MPU, if it enforces, puts the checks of the new state on the bus (it asks the run loop to
+   * look again when they changed). Costs one test while the MPU is off.
+   */
+  updateMemoryView(): void {
+    const mpu = this.mpu;
+    if (mpu !== null && mpu.live) mpu.select();
+  }
+
+  /** Checks the core's accesses as for privileged (true) or unprivileged code until the next `updateMemoryView` (unstacking, lazy FP stacking). */
+  memoryViewFor(privileged: boolean): void {
+    const mpu = this.mpu;
+    if (mpu !== null && mpu.live) mpu.selectFor(privileged);
+  }
+
+  /** Runs a host service (a BKPT hook: semihosting, a debugger) with the MPU's checks set aside: it is not the core's access. */
+  hostBkpt(imm: number): boolean {
+    return this.bus.guard === null ? this.onBkpt(imm) : this.bus.unchecked(() => this.onBkpt(imm));
   }
 
   /** Number of translated blocks (diagnostics, tests). */
@@ -201,13 +229,8 @@ export class CortexM4 {
   /** Decodes (or finds) the instruction at `address`; returns its cache index, or throws a fetch fault. */
   private fetchIndex(address: number): number {
     const bus = this.bus;
-    let off = bus.ex[address >>> 12];
-    off = off >= 0 ? off + (address & 0xfff) : bus.fetchOffset(address);
-    if (off < 0) {
-      // Execute-never space (peripherals, system, PPB) is a MemManage fault; holes are bus errors.
-      const xn = (address >>> 0) >= 0x4000_0000 && ((address >>> 0) < 0x6000_0000 || (address >>> 0) >= 0xa000_0000);
-      throwFetchFault(xn ? CFSR.IACCVIOL : CFSR.IBUSERR, address);
-    }
+    let off = bus.fastEx[address >>> 12];
+    off = off >= 0 ? off + (address & 0xfff) : this.slowFetchOffset(address);
     const h = off >> 1;
     if (this.sizes[h] === 0) {
       const hw1 = bus.mem16[h];
@@ -221,7 +244,26 @@ export class CortexM4 {
       }
       this.decodeInto(h, hw1, hw2, is32);
     }
+    // The second halfword in another MPU granule (regions are 32-byte aligned) is a fetch of its own.
+    if (bus.guard !== null && this.sizes[h] === 4 && ((address + 2) & 31) === 0) this.mpu!.checkFetch(address + 2);
     return h;
+  }
+
+  /**
+   * Where the instruction at `address` is in `bus.mem` when its page is not on the fast path: the MPU
+   * (while it enforces) and the default memory map's execute-never ranges (the device description's
+   * `addressSpace`, ARM ARM B3.1) make a MemManage IACCVIOL; memory that cannot be fetched a BusFault IBUSERR.
+   */
+  private slowFetchOffset(address: number): number {
+    const bus = this.bus;
+    const guard = bus.guard;
+    if (guard !== null) this.mpu!.checkFetch(address);
+    const off = bus.fetchOffset(address);
+    if (off < 0) {
+      const xn = guard === null && addressSpaceAt(bus.device, address).executeNever;
+      throwFetchFault(xn ? CFSR.IACCVIOL : CFSR.IBUSERR, address);
+    }
+    return off;
   }
 
   /** Decodes an instruction into cache entry `h` and marks its halfwords as code. */
@@ -293,11 +335,22 @@ export class CortexM4 {
    * or something asks it to stop. Returns why it stopped.
    */
   run(maxInstructions: number): StopReason {
+    const mpu = this.mpu;
+    if (mpu === null) return this.runLoop(maxInstructions);
+    // The MPU checks the core's accesses only while it runs (not a debugger's or a loader's).
+    mpu.startRun();
+    try {
+      return this.runLoop(maxInstructions);
+    } finally {
+      mpu.stopRun();
+    }
+  }
+
+  private runLoop(maxInstructions: number): StopReason {
     const sched = this.scheduler;
     const limit = this.instructions + maxInstructions;
     const cache = this.cache;
     const sizes = this.sizes;
-    const ex = this.bus.ex;
     const blocks = this.blockCache.blocks;
     const heat = this.blockCache.heat;
     for (;;) {
@@ -315,6 +368,8 @@ export class CortexM4 {
       }
       sched.fireDue();
       this.exc.checkPending();
+      // A stop asked for by an alarm: its attention() was undone when fireDue recomputed nextEventAt.
+      if (this.stopRequest !== null) continue;
       if (this.sleeping) {
         if (this.exc.wakeupPending()) {
           this.sleeping = false;
@@ -325,6 +380,8 @@ export class CortexM4 {
       }
       if (this.instructions >= limit) return 'budget';
       const threshold = this.blockThreshold;
+      // Re-read here: the MPU swaps the fetch table (calling attention(), which ends the inner loop).
+      const ex = this.bus.fastEx;
       // The block being run and its address, for the fault handling below.
       let active: Block | null = null;
       let activePc = 0;
@@ -356,8 +413,8 @@ export class CortexM4 {
           }
           // nextEventAt is re-read every instruction: attention() and newly scheduled alarms lower it.
           if (!(sched.cycles < sched.nextEventAt)) break;
+          this.pc = pc; // before the fetch: a fetch fault returns to the address it could not fetch
           if (h < 0 || sizes[h] === 0) h = this.fetchIndex(pc);
-          this.pc = pc;
           this.npc = pc + sizes[h];
           if (this.itstate === 0) {
             cache[h](this);

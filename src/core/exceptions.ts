@@ -23,7 +23,7 @@ import { BusError } from '../bus/bus.js';
 import type { Alarm } from '../time/scheduler.js';
 import type { CortexM4 } from './cpu.js';
 import { isThumb32 } from './decode.js';
-import { CFSR, fault } from './faults.js';
+import { CFSR, CoreFault, fault } from './faults.js';
 import type { SystemControlSpace } from './scs.js';
 
 /** Exception numbers (B1.5.2). IRQ n is 16 + n. */
@@ -362,10 +362,10 @@ export class ExceptionUnit {
       this.exceptionTaken(n);
       return;
     }
-    // A fault while stacking (B1.5.14) is a late-arriving BusFault (or its escalation): the higher of
-    // it and the original exception runs first, the other stays pending.
+    // A fault while stacking (B1.5.14) is a late-arriving BusFault or MemManage (MSTKERR: the MPU), or
+    // its escalation: the higher of it and the original exception runs first, the other stays pending.
     this.cfsr |= error;
-    const derived = this.resolveFault(EXC.BusFault, executionPriority);
+    const derived = this.resolveFault(faultOf(error), executionPriority);
     if (derived < 0) {
       this.lockup();
     } else if (derived === n || !this.precedes(derived, n)) {
@@ -380,10 +380,12 @@ export class ExceptionUnit {
   /**
    * PushStack (B1.5.6): the 8-word basic frame, or the 26-word extended frame when CONTROL.FPCA, on the
    * active stack, 8-byte aligned when CCR.STKALIGN (xPSR bit 9 records the realignment). Sets LR to
-   * EXC_RETURN. Returns the CFSR bit of a stacking fault, or 0.
+   * EXC_RETURN. Returns the CFSR bit of a stacking fault, or 0. The stores are checked by the MPU as
+   * accesses of the interrupted code (its privilege): the core has not changed mode yet.
    */
   private pushStack(returnAddress: number): number {
     const cpu = this.cpu;
+    this.stackError = 0;
     const fpca = (cpu.control & CONTROL_FPCA) !== 0;
     const frameSize = fpca ? EXTENDED_FRAME : BASIC_FRAME;
     const forceAlign = fpca || (this.ccr & CCR.STKALIGN) !== 0;
@@ -410,16 +412,21 @@ export class ExceptionUnit {
     }
     if (cpu.ipsr !== 0) r[14] = fpca ? 0xffff_ffe1 | 0 : 0xffff_fff1 | 0;
     else r[14] = (0xffff_ffe9 | ((cpu.control & CONTROL_SPSEL) << 1) | (fpca ? 0 : 0x10)) | 0;
-    return ok ? 0 : CFSR.STKERR;
+    return ok ? 0 : this.stackError;
   }
+
+  /** The first stacking fault of an entry: STKERR (bus error) or MSTKERR (the MPU). */
+  private stackError = 0;
 
   private stackWrite(address: number, value: number): boolean {
     try {
       this.cpu.bus.write32(address, value);
       return true;
     } catch (e) {
-      if (e instanceof BusError) return false;
-      throw e;
+      const bit = e instanceof BusError ? CFSR.STKERR : e instanceof CoreFault ? CFSR.MSTKERR : 0;
+      if (bit === 0) throw e;
+      if (this.stackError === 0) this.stackError = bit;
+      return false;
     }
   }
 
@@ -447,7 +454,7 @@ export class ExceptionUnit {
     const cpu = this.cpu;
     let vector: number;
     try {
-      vector = cpu.bus.read32(this.vtor + 4 * n);
+      vector = cpu.bus.readUnchecked32(this.vtor + 4 * n); // the MPU never checks vector reads (B3.5.1)
     } catch (e) {
       if (!(e instanceof BusError)) throw e;
       this.vectorReadError(n);
@@ -466,6 +473,7 @@ export class ExceptionUnit {
     cpu.exclusiveAddress = -1;
     cpu.eventRegister = 1;
     this.wake();
+    cpu.updateMemoryView();
   }
 
   /** A bus error reading the vector (HFSR.VECTTBL) escalates to HardFault; for HardFault/NMI it locks up. */
@@ -509,10 +517,14 @@ export class ExceptionUnit {
     this.popStack(ret, returning);
   }
 
-  /** PopStack (B1.5.8) and the checks that follow it; an unstacking bus error is UNSTKERR. */
+  /**
+   * PopStack (B1.5.8) and the checks that follow it; an unstacking bus error is UNSTKERR, an MPU
+   * violation MUNSTKERR. The loads are checked with the privilege of the mode returned to.
+   */
   private popStack(ret: number, returning: number): void {
     const cpu = this.cpu;
     const kind = ret & 0xf;
+    cpu.memoryViewFor(kind === 0x1 || (cpu.control & CONTROL_NPRIV) === 0);
     const extended = (ret & 0x10) === 0;
     const frame = kind === 0xd ? cpu.getPsp() : cpu.getMsp();
     const bus = cpu.bus;
@@ -523,8 +535,8 @@ export class ExceptionUnit {
         for (let i = 0; i < 17; i++) saved[8 + i] = bus.read32(frame + 0x20 + 4 * i);
       }
     } catch (e) {
-      if (!(e instanceof BusError)) throw e;
-      return this.failReturn(returning, ret, CFSR.UNSTKERR, true);
+      if (!(e instanceof BusError) && !(e instanceof CoreFault)) throw e;
+      return this.failReturn(returning, ret, e instanceof BusError ? CFSR.UNSTKERR : CFSR.MUNSTKERR, true);
     }
     const psr = saved[7];
     const toHandler = kind === 0x1;
@@ -563,18 +575,19 @@ export class ExceptionUnit {
       this.sleptOnExit = true;
       cpu.sleeping = true;
     }
+    cpu.updateMemoryView();
   }
 
   /**
    * An exception return that cannot complete: the returning exception is deactivated, LR keeps the
-   * EXC_RETURN and the fault (UsageFault INVPC, BusFault UNSTKERR, or their escalation) is taken on the
+   * EXC_RETURN and the fault (UsageFault INVPC, BusFault UNSTKERR, MemManage MUNSTKERR, or their escalation) is taken on the
    * existing frame (B1.5.8).
    */
   private failReturn(returning: number, ret: number, kind: number, deactivated = false): void {
     if (!deactivated) this.deactivate(returning);
     this.cfsr |= kind;
     this.cpu.r[14] = ret | 0;
-    const target = this.resolveFault(kind === CFSR.INVPC ? EXC.UsageFault : EXC.BusFault, this.executionPriority());
+    const target = this.resolveFault(faultOf(kind), this.executionPriority());
     if (target < 0) this.lockup();
     else this.exceptionTaken(target);
   }
@@ -611,7 +624,7 @@ export class ExceptionUnit {
       this.bfar = address >>> 0;
       this.cfsr |= CFSR.BFARVALID;
     }
-    const faultNumber = (kind & 0xff) !== 0 ? EXC.MemManage : (kind & 0xff00) !== 0 ? EXC.BusFault : EXC.UsageFault;
+    const faultNumber = faultOf(kind);
     if (kind === CFSR.IMPRECISERR) {
       // Asynchronous: pends, and waits for its priority (or pends HardFault if BusFault is disabled).
       if (this.enabled[EXC.BusFault] !== 0) this.pend(EXC.BusFault);
@@ -751,12 +764,17 @@ export class ExceptionUnit {
     const cpu = this.cpu;
     if ((this.fpccr & FPCCR.LSPACT) !== 0) {
       const base = this.fpcar & ~7;
+      // The MPU checks these stores with the privilege of the code that owned the FP context (FPCCR.USER).
+      cpu.memoryViewFor((this.fpccr & FPCCR.USER) === 0);
       try {
         for (let i = 0; i < 16; i++) cpu.bus.write32(base + 4 * i, cpu.sw[i]);
         cpu.bus.write32(base + 0x40, cpu.fpscr);
       } catch (e) {
         if (e instanceof BusError) fault(CFSR.LSPERR);
+        if (e instanceof CoreFault && e.kind === CFSR.DACCVIOL) fault(CFSR.MLSPERR);
         throw e;
+      } finally {
+        cpu.updateMemoryView();
       }
       this.fpccr = (this.fpccr & ~FPCCR.LSPACT) >>> 0;
     }
@@ -770,4 +788,9 @@ export class ExceptionUnit {
   fpuAccess(): void {
     this.preserveFpState();
   }
+}
+
+/** The configurable fault a CFSR bit belongs to: MMFSR → MemManage, BFSR → BusFault, UFSR → UsageFault. */
+function faultOf(cfsrBit: number): number {
+  return (cfsrBit & 0xff) !== 0 ? EXC.MemManage : (cfsrBit & 0xff00) !== 0 ? EXC.BusFault : EXC.UsageFault;
 }

@@ -39,6 +39,28 @@ export interface Region {
   readonly source: string;
 }
 
+/**
+ * Memory types of the ARMv7-M default memory map (ARM ARM B3.1 Table B3-1, PM0214 §2.2.1 Table 13).
+ * They decide the XN attribute the core applies with the MPU off, and for privileged accesses that hit
+ * no MPU region when MPU_CTRL.PRIVDEFENA is set.
+ */
+export type MemoryType = 'normal' | 'device' | 'strongly-ordered';
+
+/** One range of the Cortex-M4's default memory map: what the architecture says about an address, whatever the chip puts there. */
+export interface AddressSpaceRange {
+  readonly name: string;
+  readonly start: number;
+  readonly size: number;
+  readonly memoryType: MemoryType;
+  /** Execute-never in the default map: an instruction fetch is a MemManage fault (MMFSR.IACCVIOL). */
+  readonly executeNever: boolean;
+  /** Execute-never even where an MPU region says otherwise (the System space, ARM ARM B3.5.2 ValidateAddress). */
+  readonly alwaysExecuteNever: boolean;
+  /** The MPU never applies: accesses always use the default map (the PPB, ARM ARM B3.5.1). */
+  readonly mpuExempt: boolean;
+  readonly source: string;
+}
+
 export interface FlashSector {
   readonly index: number;
   readonly start: number;
@@ -150,6 +172,32 @@ function regionsFor(flashSize: number): Region[] {
   ];
 }
 
+// ---- The Cortex-M4's default memory map (ARM ARM B3.1 Table B3-1, PM0214 §2.2.1 Table 13) ---------------------
+const CODE_SPACE = 0x0000_0000;
+const SRAM_SPACE = 0x2000_0000;
+const PERIPHERAL_SPACE = 0x4000_0000;
+const RAM_SPACE = 0x6000_0000;
+const DEVICE_SPACE = 0xa000_0000;
+const SYSTEM_SPACE = PPB_BASE; // the PPB opens the System space
+const PPB_SIZE = 1 * MB;
+const VENDOR_SYSTEM_SPACE = SYSTEM_SPACE + PPB_SIZE;
+const SPACE_END = 0x1_0000_0000;
+
+function space(name: string, start: number, end: number, memoryType: MemoryType, executeNever: boolean, extra: Partial<AddressSpaceRange> = {}): AddressSpaceRange {
+  return { name, start, size: end - start, memoryType, executeNever, alwaysExecuteNever: false, mpuExempt: false, source: 'ARM ARM B3.1 Table B3-1; PM0214 §2.2.1 Table 13', ...extra };
+}
+
+/** The default memory map of every ARMv7-M core, in address order, covering the 4 GB. */
+const DEFAULT_MEMORY_MAP: readonly AddressSpaceRange[] = [
+  space('code', CODE_SPACE, SRAM_SPACE, 'normal', false),
+  space('sram', SRAM_SPACE, PERIPHERAL_SPACE, 'normal', false),
+  space('peripheral', PERIPHERAL_SPACE, RAM_SPACE, 'device', true),
+  space('external-ram', RAM_SPACE, DEVICE_SPACE, 'normal', false),
+  space('external-device', DEVICE_SPACE, SYSTEM_SPACE, 'device', true),
+  space('ppb', SYSTEM_SPACE, VENDOR_SYSTEM_SPACE, 'strongly-ordered', true, { alwaysExecuteNever: true, mpuExempt: true }),
+  space('vendor-system', VENDOR_SYSTEM_SPACE, SPACE_END, 'device', true, { alwaysExecuteNever: true }),
+];
+
 /** Every peripheral block of the F407 (CMSIS stm32f407xx.h; RM0090 §2.3 Table 1). Sizes are the block's address span. */
 const PERIPHERALS: readonly PeripheralBlock[] = [
   ...[2, 3, 4, 5, 6, 7, 12, 13, 14].map((n, i) => ({ name: `TIM${n}`, base: PERIPH_BASE + i * 0x400, size: 0x400, bus: 'APB1' as const })),
@@ -245,6 +293,8 @@ export interface DeviceDescription {
   /** CLI identifier (`--device`). */
   readonly id: string;
   readonly regions: readonly Region[];
+  /** The core's default memory map (memory types, XN, where the MPU never applies): the same on every part. */
+  readonly addressSpace: readonly AddressSpaceRange[];
   readonly flashSectors: readonly FlashSector[];
   readonly peripherals: readonly PeripheralBlock[];
   readonly irqCount: number;
@@ -272,6 +322,7 @@ function device(id: string, name: string, flashSize: number, crypto: boolean): D
     name,
     id,
     regions: regionsFor(flashSize),
+    addressSpace: DEFAULT_MEMORY_MAP,
     flashSectors: sectorsFor(flashSize),
     peripherals: crypto ? PERIPHERALS : PERIPHERALS.filter((p) => p.name !== 'CRYP' && p.name !== 'HASH'),
     irqCount: IRQ_NAMES.length,
@@ -329,4 +380,11 @@ export function regionAt(dev: DeviceDescription, address: number): Region | unde
 /** Sector containing an address in main flash, or undefined. */
 export function sectorAt(dev: DeviceDescription, address: number): FlashSector | undefined {
   return dev.flashSectors.find((s) => address >= s.start && address - s.start < s.size);
+}
+
+/** The range of the default memory map (ARM ARM B3.1) that holds an address; every address has one. */
+export function addressSpaceAt(dev: DeviceDescription, address: number): AddressSpaceRange {
+  const a = address >>> 0;
+  for (const r of dev.addressSpace) if (a >= r.start && a - r.start < r.size) return r;
+  throw new Error(`device ${dev.id}: no default-map range holds 0x${a.toString(16)}`);
 }

@@ -190,3 +190,50 @@ describe('Bus: the boot alias at 0x0000_0000 (RM0090 §2.4)', () => {
     assert.equal(bus.boot, 'flash');
   });
 });
+
+describe('restricted fast-path tables and the access guard (for the MPU)', () => {
+  const SRAM = 0x2000_0000;
+  const BITBAND = 0x2200_0000;
+
+  function restricted(): { bus: Bus; seen: string[] } {
+    const m = new Machine();
+    const bus = m.bus;
+    const seen: string[] = [];
+    const rd = new Int32Array(bus.rd.length).fill(-1);
+    const wr = new Int32Array(bus.wr.length).fill(-1);
+    const ex = new Int32Array(bus.ex.length).fill(-1);
+    bus.useTables(rd, wr, ex, { check: (a, size, write) => void seen.push(`${write ? 'w' : 'r'}${size}@${(a >>> 0).toString(16)}`) });
+    return { bus, seen };
+  }
+
+  test('an access to a page the tables leave out is checked once, then served from the map', () => {
+    const { bus, seen } = restricted();
+    bus.write32(SRAM, 0x1234_5678);
+    assert.equal(bus.read16(SRAM + 2), 0x1234);
+    assert.equal(bus.read8(SRAM + 1), 0x56);
+    assert.deepEqual(seen, ['w4@20000000', 'r2@20000002', 'r1@20000001']);
+    assert.equal(bus.read32(SRAM + 1) >>> 0, 0x0012_3456, 'unaligned: one check, bytes unchecked');
+    assert.equal(seen.at(-1), 'r4@20000001');
+    assert.equal(seen.length, 4);
+  });
+
+  test('a bit-band alias access is checked at the alias address only', () => {
+    const { bus, seen } = restricted();
+    bus.write32(BITBAND + 4, 1);
+    assert.equal(bus.read32(SRAM) & 2, 2);
+    assert.deepEqual(seen, ['w4@22000004', 'r4@20000000']);
+  });
+
+  test('a guard that throws stops the access; readUnchecked32 and useMap bypass it', () => {
+    const { bus } = restricted();
+    bus.write32(SRAM, 7);
+    bus.guard = { check: () => { throw new Error('denied'); } };
+    assert.throws(() => bus.read32(SRAM), /denied/);
+    assert.throws(() => bus.write8(SRAM, 1), /denied/);
+    assert.equal(bus.readUnchecked32(SRAM), 7, 'nothing was written');
+    assert.notEqual(bus.guard, null, 'the guard is back after the unchecked read');
+    bus.useMap();
+    assert.equal(bus.fastRd, bus.rd);
+    assert.equal(bus.read32(SRAM), 7);
+  });
+});

@@ -34,9 +34,6 @@ const COINCIDENCES: ReadonlyArray<{ file: string; value: number; why: string }> 
 
 /** Known violations in files owned by others (file, value): remove an entry once its file is fixed. */
 const PENDING: ReadonlyArray<{ file: string; value: number; note: string }> = [
-  { file: 'src/core/cpu.ts', value: 0x4000_0000, note: 'XN test on fetch: derive from the regions\' `executable` flag' },
-  { file: 'src/core/cpu.ts', value: 0x6000_0000, note: 'XN test on fetch' },
-  { file: 'src/core/cpu.ts', value: 0xa000_0000, note: 'XN test on fetch' },
   { file: 'src/gdb/breakpoints.ts', value: 0x2000_0000, note: 'FPB Code-region limit (ARMv7-M), equals the sram1 start' },
 ];
 

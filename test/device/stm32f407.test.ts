@@ -6,6 +6,7 @@ import {
   DEFAULT_DEVICE,
   IRQ,
   IRQ_NAMES,
+  addressSpaceAt,
   bootModeFromPins,
   endOf,
   regionAt,
@@ -108,6 +109,28 @@ describe('STM32F407 device description', () => {
     const exec = (n: string): boolean => dev.regions.find((r) => r.name === n)!.executable;
     assert.equal(exec('ccm'), false);
     for (const n of ['flash', 'system', 'sram1', 'sram2']) assert.equal(exec(n), true, n);
+  });
+
+  test('the default memory map tiles the 4 GB with ARM ARM Table B3-1: XN for Peripheral, Device and System', () => {
+    let next = 0;
+    for (const r of dev.addressSpace) {
+      assert.equal(r.start, next, `${r.name} starts where the previous range ends`);
+      next = r.start + r.size;
+    }
+    assert.equal(next, 2 ** 32);
+    const xn = (a: number): boolean => addressSpaceAt(dev, a).executeNever;
+    assert.deepEqual([0x0000_0000, 0x2000_0000, 0x4000_0000, 0x5fff_ffff, 0x6000_0000, 0x9fff_ffff, 0xa000_0000, 0xe000_0000, 0xffff_ffff].map(xn),
+      [false, false, true, true, false, false, true, true, true]);
+    assert.equal(addressSpaceAt(dev, 0xe000_ed00).mpuExempt, true, 'the PPB always uses the default map');
+    assert.equal(addressSpaceAt(dev, 0xe010_0000).mpuExempt, false);
+    assert.equal(addressSpaceAt(dev, 0xe010_0000).alwaysExecuteNever, true);
+  });
+
+  test('every region the core may fetch from lies in executable default-map space', () => {
+    for (const r of dev.regions.filter((x) => x.executable)) {
+      assert.equal(addressSpaceAt(dev, r.start).executeNever, false, r.name);
+      assert.equal(addressSpaceAt(dev, endOf(r)).executeNever, false, r.name);
+    }
   });
 
   test('has 82 IRQ lines with the CMSIS numbers (USART2 = 38, FPU = 81)', () => {

@@ -35,11 +35,13 @@ import {
   loadIndexed,
   loadLiteral,
   loadRegister,
+  loadUnprivileged,
   storeDual,
   storeExclusive,
   storeImmediate,
   storeIndexed,
   storeRegister,
+  storeUnprivileged,
   type Width,
 } from '../execute/loadstore.js';
 import { divide, multiply, multiplyAccumulate, multiplyLong } from '../execute/multiply.js';
@@ -379,7 +381,7 @@ function ldImm8(w: Width): Build {
 function ldUnprivileged(w: Width): Build {
   return (hw1, hw2) => {
     if (literalBase(hw1)) return undefined;
-    return badReg(rt(hw2)) ? UNPREDICTABLE : loadImmediate(w, rt(hw2), rn(hw1), hw2 & 0xff);
+    return badReg(rt(hw2)) ? UNPREDICTABLE : loadUnprivileged(w, rt(hw2), rn(hw1), hw2 & 0xff);
   };
 }
 
@@ -434,7 +436,7 @@ function stUnprivileged(w: Width): Build {
   return (hw1, hw2) => {
     const n = rn(hw1);
     if (n === 15) return undefined;
-    return badReg(rt(hw2)) ? UNPREDICTABLE : storeImmediate(w, rt(hw2), n, hw2 & 0xff);
+    return badReg(rt(hw2)) ? UNPREDICTABLE : storeUnprivileged(w, rt(hw2), n, hw2 & 0xff);
   };
 }
 

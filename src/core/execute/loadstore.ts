@@ -9,8 +9,8 @@
  * Every access goes through the bus (fast typed-array path inside it). A fault (UNALIGNED, or the bus
  * throwing BUS_ERROR) leaves the registers untouched: writeback and Rt are written after the access.
  *
- * The T forms (LDRT, STRBT...) access memory as unprivileged; with no MPU modelled this is the same
- * access as the plain form.
+ * The T forms (LDRT, STRBT...) access memory as unprivileged (A7.7 MemU_unpriv): the MPU checks them
+ * as unprivileged accesses in any mode; otherwise they are the plain access.
  *
  * The offset forms get one closure per width on purpose: they are the hot loads and stores of
  * compiled code. Writeback, literal and PC/SP forms share the generic closures.
@@ -113,6 +113,37 @@ export function loadImmediate(w: Width, t: number, n: number, offset: number): O
     default:
       return loadGeneric(w, t, n, -1, 0, offset, false, false);
   }
+}
+
+/** Bytes an access of width `w` touches. */
+function widthBytes(w: Width): number {
+  return w === 'W' ? 4 : w === 'H' || w === 'SH' ? 2 : 1;
+}
+
+/** The alignment check, then the MPU's check as unprivileged (A7.7.MemU_unpriv: alignment faults first). */
+function checkUnprivileged(cpu: CortexM4, w: Width, address: number, write: boolean): void {
+  const size = widthBytes(w);
+  if ((address & (size - 1)) !== 0) checkUnaligned(cpu);
+  cpu.mpu?.checkUnprivileged(address, size, write);
+}
+
+/** LDR<w>T Rt, [Rn, #imm8] (A7.7.49 LDRT and the B/H/SB/SH forms): an unprivileged load. */
+export function loadUnprivileged(w: Width, t: number, n: number, offset: number): Op {
+  return (cpu) => {
+    const address = (cpu.r[n] + offset) | 0;
+    checkUnprivileged(cpu, w, address, false);
+    cpu.r[t] = read(cpu, w, address);
+    cpu.scheduler.cycles += LOAD_CYCLES;
+  };
+}
+
+/** STR<w>T Rt, [Rn, #imm8] (A7.7.166 STRT, STRBT, STRHT): an unprivileged store. */
+export function storeUnprivileged(w: Width, t: number, n: number, offset: number): Op {
+  return (cpu) => {
+    const address = (cpu.r[n] + offset) | 0;
+    checkUnprivileged(cpu, w, address, true);
+    write(cpu, w, address, cpu.r[t]);
+  };
 }
 
 /** LDR<w> Rt, [Rn, Rm, LSL #s]. */

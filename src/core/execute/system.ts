@@ -107,6 +107,7 @@ export function writeSpecial(cpu: CortexM4, sysm: number, mask: number, value: n
       return;
   }
   cpu.attention();
+  cpu.updateMemoryView(); // FAULTMASK turns the MPU off or on when MPU_CTRL.HFNMIENA = 0
 }
 
 /** CONTROL: nPRIV always; SPSEL only in thread mode (it switches the active SP); FPCA kept as written. */
@@ -116,6 +117,7 @@ function writeControl(cpu: CortexM4, value: number): void {
   if (cpu.ipsr === 0) control = (control & ~CONTROL_SPSEL) | (value & CONTROL_SPSEL);
   cpu.control = control;
   cpu.swapStack(wasPsp);
+  cpu.updateMemoryView(); // nPRIV: the MPU checks what follows as (un)privileged
 }
 
 /** MRS Rd, <spec_reg>. */
@@ -145,6 +147,7 @@ export function changeProcessorState(disable: boolean, affectI: boolean, affectF
       if (affectF) cpu.faultmask = 0;
       cpu.attention();
     }
+    if (affectF) cpu.updateMemoryView();
   };
 }
 
@@ -194,7 +197,7 @@ export const SVC: Op = (cpu) => {
 /** BKPT #imm (A7.7.17): semihosting or a debugger may consume it; otherwise it escalates. */
 export function breakpoint(imm: number): Op {
   return (cpu) => {
-    if (cpu.onBkpt(imm)) return;
+    if (cpu.hostBkpt(imm)) return;
     // The exception returns to the BKPT itself, which must run again under its own IT condition.
     if (cpu.itInstruction !== 0) cpu.itstate = cpu.itInstruction;
     cpu.exc.bkpt(imm);
