@@ -6,10 +6,17 @@
  *   the firmware's own status (semihosting SYS_EXIT / SYS_EXIT_EXTENDED, low 8 bits)
  *   1    with --exit-on-fault: the core locked up or sits in a fault handler that branches to itself
  *   2    bad input (file, option); the image places bytes outside every region
- *   124  --timeout (wall clock) or --max-instructions reached
+ *   124  --timeout (wall clock, not counting time a debugger holds the core) or --max-instructions reached
  *
  * The core runs in slices of SLICE instructions; between slices the event loop runs, so console input
  * and timers work. End of stdin does not end a run (SYS_READ then reports end of file).
+ *
+ * Emulated time runs as fast as the host can go, except while the firmware only waits for serial input
+ * (`waitForSerialInput`). With --realtime it never runs ahead of the wall clock (src/host/realtime.ts):
+ * slices end at most QUANTUM_NS ahead of it and the loop sleeps off the lead.
+ *
+ * A failure in a host callback (a state file that cannot be written when output must wait for it, a
+ * file USART on a full disk) ends the run like bad input: one line, exit 2, ports closed.
  */
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
@@ -26,10 +33,12 @@ import { createMachine } from '../boards/index.js';
 import { bootModeFromPins } from '../device/stm32f407.js';
 import { programImage } from '../flash/programmer.js';
 import { attachState } from '../host/nvstore-node.js';
+import { onHostFailure } from '../host/output-barrier.js';
+import { RealtimePacer } from '../host/realtime.js';
 import type { AttachedState } from '../nvstate/attach.js';
 import { parseAddress, parseCount, parseDevice, parsePin, parseSeconds } from './args.js';
 import { type BoardOptions, addBoardOptions, applyBoardOptions, checkBoardOptions, parseBoard } from './board-options.js';
-import { type GdbOptions, addGdbOptions, parsePort, startGdbServer } from './gdb-options.js';
+import { type GdbOptions, type GdbServer, addGdbOptions, parsePort, startGdbServer } from './gdb-options.js';
 import { type UsartConnections, type UsartOptions, addUsartOptions, applyUsartOptions } from './usart-options.js';
 import { FAULT_EXCEPTIONS, exceptionName, faultReport, where } from './fault-report.js';
 
@@ -55,6 +64,7 @@ export interface RunOptions extends BoardOptions, UsartOptions, GdbOptions {
   exitOnFault?: boolean;
   semihostingFs?: string;
   log?: string;
+  realtime?: boolean;
 }
 
 /** Where the firmware is, for the stop messages. */
@@ -165,6 +175,8 @@ export async function runCommand(file: string | undefined, options: RunOptions):
   const announce = (line: string): void => void process.stderr.write(line + '\n');
   let usarts: UsartConnections | null = null;
   let state: AttachedState | null = null;
+  let gdb: GdbServer | null = null;
+  let status: number;
   try {
     usarts = await applyUsartOptions(machine, options, announce);
     if (options.state !== undefined) {
@@ -184,13 +196,35 @@ export async function runCommand(file: string | undefined, options: RunOptions):
       };
     }
     machine.reset('power-on');
-    const gdb = await startGdbServer(machine, options, { exitCode: () => semihosting.exitCode });
-    return await runLoop(machine, image, semihosting, host, usarts, gdb, state, options, timeoutMs, maxInstructions);
-  } finally {
-    host.close();
-    await usarts?.close();
-    state?.close();
+    gdb = await startGdbServer(machine, options, { exitCode: () => semihosting.exitCode });
+    status = await runLoop(machine, image, semihosting, host, usarts, gdb, state, options, timeoutMs, maxInstructions);
+  } catch (e) {
+    await closeAll(host, usarts, state, gdb, e);
+    throw e;
   }
+  await closeAll(host, usarts, state, gdb, null);
+  return status;
+}
+
+/**
+ * Releases everything `run` opened, each part even when another fails. With no error in flight, throws
+ * the first failure (a last flush or state save that could not be written); with one, the run already
+ * reports its own (a failed state file keeps failing, and its first reason is the one to tell).
+ */
+async function closeAll(host: NodeSemihostingHost, usarts: UsartConnections | null, state: AttachedState | null, gdb: GdbServer | null, inFlight: unknown): Promise<void> {
+  const failures: unknown[] = [];
+  const attempt = async (close: () => unknown): Promise<void> => {
+    try {
+      await close();
+    } catch (e) {
+      failures.push(e);
+    }
+  };
+  await attempt(() => host.close());
+  await attempt(() => usarts?.close());
+  await attempt(() => state?.close());
+  await attempt(() => gdb?.close());
+  if (inFlight === null && failures.length > 0) throw failures[0];
 }
 
 async function runLoop(
@@ -199,13 +233,14 @@ async function runLoop(
   semihosting: Semihosting,
   host: NodeSemihostingHost,
   usarts: UsartConnections,
-  gdb: Awaited<ReturnType<typeof startGdbServer>>,
+  gdb: GdbServer | null,
   state: AttachedState | null,
   options: RunOptions,
   timeoutMs: number,
   maxInstructions: number,
 ): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
+  // --timeout counts running time: the time a debugger holds the core halted is added back (a user at a breakpoint is not timed out).
+  let deadline = Date.now() + timeoutMs;
   const timedOut = (): boolean => Date.now() >= deadline;
   const untilDeadline = (): Promise<void> => sleep(Math.max(0, Math.min(deadline - Date.now(), 2 ** 31 - 1)));
   const stop = async (why: string): Promise<number> => {
@@ -226,24 +261,45 @@ async function runLoop(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const failure = hostFailures(machine);
+  const wait = failure.wait;
+  const pacer = options.realtime ? new RealtimePacer(machine, (line) => void process.stderr.write(line + '\n')) : null;
+  /** The firmware only waits for serial input (or, paced, sleeps in WFI): real time passes meanwhile. */
+  const idle = (): Promise<void> => wait(pacer ? pacer.idle(usarts.whenInput()) : waitForSerialInput(machine, usarts));
+  const nextTurn = (): Promise<unknown> => wait(new Promise((resolve) => setImmediate(resolve)));
   try {
     return await loop();
   } finally {
+    failure.remove();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 
   async function loop(): Promise<number> {
     for (;;) {
+      failure.check();
       if (signalled !== null) {
         await gdb?.close();
         process.stderr.write(`f4emu: ${signalled}: stopped at ${position(machine, image)}\n`);
         return signalled === 'SIGINT' ? 130 : 143;
       }
-      if (gdb) await gdb.whileHalted();
+      if (gdb) {
+        const held = gdb.target.halted;
+        const haltedFrom = Date.now();
+        await wait(gdb.whileHalted());
+        deadline += Date.now() - haltedFrom;
+        if (held) pacer?.restart(); // the hold already followed the wall clock (gdb/target.ts): pace from now
+      }
       if (machine.cpu.instructions >= maxInstructions) return stop(`--max-instructions ${maxInstructions} reached`);
       if (timedOut()) return stop(`--timeout ${options.timeout} s reached`);
+      const ahead = pacer?.beforeSlice() ?? 0;
+      if (ahead > 0) {
+        await wait(sleep(Math.min(ahead, deadline - Date.now())));
+        continue;
+      }
       const reason: StopReason = machine.run(Math.min(SLICE, maxInstructions - machine.cpu.instructions));
+      const paced = pacer?.afterSlice() ?? false;
+      failure.check();
       state?.store.syncIfDirty(); // group commit: a slice's flash operations are durable by its end at the latest
       if (gdb?.stopped(reason)) continue;
       if (semihosting.exitCode !== null) {
@@ -252,33 +308,67 @@ async function runLoop(
       }
       switch (reason) {
         case 'stop':
-          if (semihosting.waitingForInput) await Promise.race([host.waitForInput(), untilDeadline()]);
-          else if (usarts.idle()) await waitForSerialInput(machine, usarts);
+          if (semihosting.waitingForInput) {
+            await wait(Promise.race([host.waitForInput(), untilDeadline()]));
+            pacer?.restart(); // the core was halted for the host, as a debug probe halts it
+          } else if (usarts.idle() || (paced && machine.cpu.sleeping)) {
+            await idle();
+          } else {
+            await nextTurn();
+          }
           break;
         case 'lockup':
         case 'halted':
           if (options.exitOnFault) return fault(`f4emu: the core ${reason === 'lockup' ? 'locked up' : 'halted'}`);
-          // A locked-up core executes nothing, but time goes on: a watchdog may still reset the chip.
+          // A locked-up core executes nothing, but time goes on: a watchdog may still reset the chip
+          // (with --realtime the loop then sleeps until the wall clock has caught up).
           if (reason === 'lockup' && machine.scheduler.skipToNextEvent()) {
             machine.scheduler.fireDue();
-            await new Promise((resolve) => setImmediate(resolve));
+            await nextTurn();
           } else {
-            await sleep(IDLE_POLL_MS);
+            await wait(sleep(IDLE_POLL_MS));
+            pacer?.restart();
           }
           break;
         case 'sleep':
           // Nothing scheduled: only the outside world (serial input, a debugger) can wake the core.
-          await Promise.race([usarts.whenInput(), sleep(IDLE_POLL_MS)]);
+          await wait(Promise.race([usarts.whenInput(), sleep(IDLE_POLL_MS)]));
           break;
         default:
           if (options.exitOnFault && spinningInFaultHandler(machine)) {
             return fault(`f4emu: the firmware is stuck in its ${exceptionName(machine.cpu.ipsr)} handler`);
           }
-          if (usarts.idle()) await waitForSerialInput(machine, usarts);
-          else await new Promise((resolve) => setImmediate(resolve));
+          if (usarts.idle()) await idle();
+          else await nextTurn();
       }
     }
   }
+}
+
+/**
+ * Failures reported from host callbacks while the loop runs (output-barrier.ts `onHostFailure`): the
+ * first one stops the core, makes `wait(...)` reject at once (whatever it waits for: a debugger, input,
+ * a sleep) and `check()` throw, so the run ends with that error's one line.
+ */
+function hostFailures(machine: Machine): { wait: <T>(p: Promise<T>) => Promise<T>; check: () => void; remove: () => void } {
+  const seen: unknown[] = [];
+  let reject: (e: unknown) => void = () => {};
+  const failed = new Promise<never>((_, r) => (reject = r));
+  failed.catch(() => {}); // observed through wait() and check()
+  const remove = onHostFailure((error) => {
+    if (seen.length > 0) return;
+    seen.push(error);
+    machine.cpu.stopRequest ??= 'stop';
+    machine.cpu.attention();
+    reject(error);
+  });
+  return {
+    wait: (p) => Promise.race([p, failed]),
+    check: () => {
+      if (seen.length > 0) throw seen[0];
+    },
+    remove,
+  };
 }
 
 export function register(program: Command): void {
@@ -290,7 +380,8 @@ export function register(program: Command): void {
     .option('--device <id>', 'stm32f407 (default), stm32f407ve, stm32f405, stm32f415, stm32f417')
     .option('--boot0 <0|1>', 'BOOT0 pin level (default 0: boot from main flash)')
     .option('--boot1 <0|1>', 'BOOT1 pin level (with BOOT0=1: 0 system memory, 1 SRAM1)')
-    .option('--timeout <seconds>', 'stop after this much wall-clock time (exit 124)')
+    .option('--timeout <seconds>', 'stop after this much wall-clock time, not counting time GDB holds the core halted (exit 124)')
+    .option('--realtime', 'never let emulated time run ahead of wall-clock time (LEDs and timed output at the real rate)')
     .option('--max-instructions <n>', 'stop after this many instructions (exit 124)')
     .option('--exit-on-fault', 'exit 1 with a register dump when the core locks up or spins in a fault handler')
     .option('--semihosting-fs <dir>', 'let the firmware open files inside this directory (and nowhere else)')

@@ -12,7 +12,7 @@
  */
 import * as net from 'node:net';
 import { UserError } from '../errors.js';
-import { beforeOutput } from '../host/output-barrier.js';
+import { beforeOutput, catchHostFailure } from '../host/output-barrier.js';
 import { RspSession, frame } from './rsp.js';
 import type { MachineTarget } from './target.js';
 
@@ -88,7 +88,7 @@ export class GdbTcpServer {
       log: (message, notice) => (notice ? this.options.notice(`gdb: ${message}`) : this.options.log(message)),
     });
     this.session = session;
-    socket.on('data', (chunk: Buffer) => session.receive(chunk));
+    socket.on('data', catchHostFailure((chunk: Buffer) => session.receive(chunk))); // a failed output barrier ends the run, not the process
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       if (this.socket !== socket) return;

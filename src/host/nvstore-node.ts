@@ -34,6 +34,12 @@ export class NodeNvFile implements NvFile {
   private locked = false;
   private readonly fsync: boolean;
   private readonly readOnly: boolean;
+  /**
+   * The first failed write or sync. Every later one fails with it: after a failed write() or fdatasync
+   * the file's durable content is unknown (Linux may drop the dirty pages and report success to a retry),
+   * so nothing may pretend the lost operations are safe — in particular not an output barrier.
+   */
+  private writeFailure: UserError | null = null;
 
   constructor(
     readonly path: string,
@@ -42,6 +48,11 @@ export class NodeNvFile implements NvFile {
     this.name = path;
     this.fsync = options.fsync ?? true;
     this.readOnly = options.readOnly ?? false;
+  }
+
+  /** The first failed write or sync, if any (see `writeFailure`). */
+  get writeError(): UserError | null {
+    return this.writeFailure;
   }
 
   read(): Uint8Array | null {
@@ -139,10 +150,13 @@ export class NodeNvFile implements NvFile {
   }
 
   private guard<T>(what: string, fn: () => T): T {
+    if (what === 'cannot write' && this.writeFailure !== null) throw this.writeFailure;
     try {
       return fn();
     } catch (e) {
-      throw this.failure(what, e);
+      const failure = this.failure(what, e);
+      if (what === 'cannot write') this.writeFailure = failure;
+      throw failure;
     }
   }
 
@@ -194,7 +208,12 @@ export function attachState(machine: Machine, path: string, options: AttachOptio
     file.close();
     throw e;
   }
-  const removeBarrier = addOutputBarrier(() => attached.store.syncIfDirty());
+  // Once a write failed (here, at a slice end, inside a flash operation), no output may go out: the
+  // operations the failed write carried are not durable, and a later sync has nothing left to retry.
+  const removeBarrier = addOutputBarrier(() => {
+    if (file.writeError !== null) throw file.writeError;
+    attached.store.syncIfDirty();
+  });
   return {
     ...attached,
     close: () => {

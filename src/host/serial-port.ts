@@ -21,12 +21,16 @@
  * is never paced back (see usart.ts on overruns). TX bytes are written in batches once per turn of the
  * event loop (between slices of the run) and on close, each batch after the output barrier
  * (output-barrier.ts: a state file's completed flash operations are durable before a byte leaves).
+ *
+ * Failures in the event loop's callbacks never escape as exceptions: a barrier or a file write that
+ * fails while a batch goes out is reported through `reportHostFailure` (output-barrier.ts) and the batch
+ * is dropped; `close()` still releases the port, then throws that error.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { UserError } from '../errors.js';
-import { beforeOutput } from './output-barrier.js';
+import { UserError, fsErrorText } from '../errors.js';
+import { beforeOutput, catchHostFailure } from './output-barrier.js';
 
 /** The USART side a connector needs (Usart implements it). */
 export interface SerialEndpoint {
@@ -113,17 +117,33 @@ class TxBatcher {
     this.pending.push(byte);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(catchHostFailure(() => this.flush()));
   };
 
+  /** Writes the pending bytes now. If the barrier or the sink throws, the bytes are dropped (never sent later) and the error is thrown. */
   flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
-    beforeOutput(); // e.g. the bootloader's ACK goes out only once the programs it acknowledges are on disk
-    const chunk = Buffer.from(this.pending);
+    const bytes = this.pending;
     this.pending = [];
-    this.sink(chunk);
+    beforeOutput(); // e.g. the bootloader's ACK goes out only once the programs it acknowledges are on disk
+    this.sink(Buffer.from(bytes));
   }
+
+  /** The last flush, at close: returns what it threw (the port is released anyway), or null. */
+  finish(): unknown {
+    try {
+      this.flush();
+      return null;
+    } catch (e) {
+      return e;
+    }
+  }
+}
+
+/** Throws `error` unless it is null: a close that released its port reports the failure of its last flush. */
+function rethrow(error: unknown): void {
+  if (error !== null) throw error;
 }
 
 // ---- stdio ---------------------------------------------------------------------------------------
@@ -148,10 +168,11 @@ function connectStdio(usart: SerialEndpoint, options: ConnectOptions, announce: 
   return {
     description: 'stdio',
     close: async () => {
-      tx.flush();
+      const failure = tx.finish();
       stdin.off('data', onData);
       stdin.pause();
       if (raw) stdin.setRawMode(false);
+      rethrow(failure);
     },
   };
 }
@@ -189,13 +210,20 @@ function connectFile(usart: SerialEndpoint, path: string, name: string): SerialH
   } catch (e) {
     throw new UserError(`--${name} file:${path}: cannot open for appending: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const tx = new TxBatcher((chunk) => fs.writeSync(fd, chunk));
+  const tx = new TxBatcher((chunk) => {
+    try {
+      fs.writeSync(fd, chunk);
+    } catch (e) {
+      throw new UserError(`--${name} file:${path}: cannot write: ${fsErrorText(e)}`);
+    }
+  });
   usart.onTx = tx.push;
   return {
     description: `file:${path}`,
     close: async () => {
-      tx.flush();
+      const failure = tx.finish();
       fs.closeSync(fd);
+      rethrow(failure);
     },
   };
 }
@@ -228,10 +256,10 @@ function connectTcp(usart: SerialEndpoint, host: string, port: number, name: str
       resolve({
         description,
         close: () =>
-          new Promise<void>((done) => {
-            tx.flush();
+          new Promise<void>((done, fail) => {
+            const failure = tx.finish();
             client?.destroy();
-            server.close(() => done());
+            server.close(() => (failure === null ? done() : fail(failure)));
           }),
       });
     });
@@ -247,11 +275,14 @@ function connectPty(usart: SerialEndpoint, name: string, announce: (line: string
   });
   child.stdin.on('error', () => {}); // socat gone: bytes are dropped
   child.stdout.on('data', (data: Buffer) => usart.feedRx(data));
+  let closing = false;
   const close = (): Promise<void> =>
-    new Promise((done) => {
-      tx.flush();
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once('exit', () => done());
+    new Promise((done, fail) => {
+      closing = true;
+      const failure = tx.finish();
+      const finished = (): void => (failure === null ? done() : fail(failure));
+      if (child.exitCode !== null || child.signalCode !== null) return finished();
+      child.once('exit', finished);
       child.stdin.end();
       child.kill('SIGTERM');
     });
@@ -263,8 +294,10 @@ function connectPty(usart: SerialEndpoint, name: string, announce: (line: string
     child.once('error', (e: NodeJS.ErrnoException) => {
       reject(new UserError(e.code === 'ENOENT' ? `--${name} pty: socat not found: install socat (e.g. apt install socat)` : `--${name} pty: cannot run socat: ${e.message}`));
     });
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       if (!ready) reject(new UserError(`--${name} pty: socat exited (status ${code}) before the terminal was ready${lastLine ? `: ${lastLine}` : ''}`));
+      // Killed from outside: the terminal is gone for good; the run goes on as with `none`.
+      else if (!closing) announce(`${name}: socat exited (${signal ?? `status ${code}`}): ${path} is gone; TX bytes are dropped`);
     });
     child.stderr.on('data', (data: Buffer) => {
       if (ready) return;

@@ -5,8 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as tty from 'node:tty';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { UserError } from '../../src/errors.js';
+import { addOutputBarrier, onHostFailure } from '../../src/host/output-barrier.js';
 import { connectSerial, escapeFilter, parseSerialSpec } from '../../src/host/serial-port.js';
 import type { Machine } from '../../src/machine.js';
 import { RCC_REG } from '../../src/peripherals/rcc.js';
@@ -159,6 +161,24 @@ describe('connectSerial pty', () => {
     }
   });
 
+  it('socat killed from outside: one line says the terminal is gone, the run goes on, close still works', async () => {
+    const { m, u } = usart2();
+    const lines: string[] = [];
+    const handle = await connectSerial(u, 'pty', { name: 'usart2', announce: (l) => lines.push(l) });
+    try {
+      const children = spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' }).stdout;
+      const socat = children.split('\n').map((l) => l.trim().split(/\s+/)).find(([, comm]) => comm === 'socat');
+      assert.ok(socat, children);
+      process.kill(Number(socat[0]), 'SIGKILL');
+      await until(() => lines.length === 2, 'the notice');
+      assert.match(lines[1], /^usart2: socat exited \(SIGKILL\): \/dev\/pts\/\d+ is gone; TX bytes are dropped$/);
+      firmwareSends(m, 'lost');
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('without socat on the PATH it is a one-line UserError saying to install it', async () => {
     const { u } = usart2();
     const saved = process.env.PATH;
@@ -187,6 +207,50 @@ describe('connectSerial file', () => {
   it('a file that cannot be opened is a one-line UserError naming it', async () => {
     const { u } = usart2();
     await assert.rejects(connectSerial(u, 'file:/nonexistent/dir/x.log', { name: 'usart6' }), (e: unknown) => e instanceof UserError && e.message === '--usart6 file:/nonexistent/dir/x.log: cannot open for appending: ENOENT');
+  });
+});
+
+describe('connectSerial: failures while bytes go out', () => {
+  it('a failing output barrier: the batch is dropped, the failure goes to the host-failure listeners, close releases the port and throws it', async () => {
+    const { m, u } = usart2();
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const out = collect(stdout);
+    const failures: unknown[] = [];
+    const stopListening = onHostFailure((e) => failures.push(e));
+    const disk = new UserError('s.f4s: cannot write the state file: EIO');
+    const removeBarrier = addOutputBarrier(() => {
+      throw disk;
+    });
+    try {
+      const handle = await connectSerial(u, 'stdio', { name: 'usart2', stdin, stdout });
+      firmwareSends(m, 'ACK'); // flushed by a setImmediate callback: the error must not escape from it
+      await until(() => failures.length > 0, 'the failure report');
+      assert.equal(failures[0], disk);
+      firmwareSends(m, 'more');
+      await assert.rejects(handle.close(), (e) => e === disk);
+      assert.equal(out.text(), '', 'no byte the failed sync should have preceded');
+      assert.equal(stdin.listenerCount('data'), 0, 'the port is released');
+    } finally {
+      removeBarrier();
+      stopListening();
+    }
+  });
+
+  it('file: a write the disk refuses is reported as one line naming the port and file', async () => {
+    const { m, u } = usart2();
+    const failures: unknown[] = [];
+    const stopListening = onHostFailure((e) => failures.push(e));
+    try {
+      const handle = await connectSerial(u, 'file:/dev/full', { name: 'usart2' });
+      firmwareSends(m, 'x');
+      await until(() => failures.length > 0, 'the failure report');
+      assert.ok(failures[0] instanceof UserError);
+      assert.equal((failures[0] as UserError).message, '--usart2 file:/dev/full: cannot write: no space left on the device');
+      await handle.close();
+    } finally {
+      stopListening();
+    }
   });
 });
 
