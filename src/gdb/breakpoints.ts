@@ -13,12 +13,11 @@
  * software ones in RAM, as with a real probe.
  */
 import type { CortexM4 } from '../core/cpu.js';
+import { addressSpaceAt } from '../device/stm32f407.js';
 import { hex32 } from '../errors.js';
 
 /** FP_CTRL.NUM_CODE of the Cortex-M4. */
 export const FPB_CODE_COMPARATORS = 6;
-/** End of the ARMv7-M Code region (ARM ARM B3.1): FPB v1 comparators match below it only. */
-const CODE_REGION_END = 0x2000_0000;
 
 export class Breakpoints {
   /** Address → decode-cache marker, per kind. */
@@ -44,7 +43,11 @@ export class Breakpoints {
     const a = address >>> 0;
     if (table.has(a)) return null;
     if (hardware && this.hardware.size >= FPB_CODE_COMPARATORS) return `all ${FPB_CODE_COMPARATORS} FPB comparators are in use: no hardware breakpoint at ${hex32(a)}`;
-    if (hardware && a >= CODE_REGION_END) return `the FPB matches only Code-region addresses (below ${hex32(CODE_REGION_END)}): no hardware breakpoint at ${hex32(a)}`;
+    // FPB v1 comparators match the ARMv7-M Code space only (ARM ARM B3.1, C1.11).
+    if (hardware && addressSpaceAt(this.cpu.bus.device, a).name !== 'code') {
+      const code = addressSpaceAt(this.cpu.bus.device, 0);
+      return `the FPB matches only Code-region addresses (below ${hex32(code.start + code.size)}): no hardware breakpoint at ${hex32(a)}`;
+    }
     const marker = this.cpu.addBreakpointMark(a);
     if (marker < 0) return `no instruction can be fetched from ${hex32(a)}: no breakpoint there`;
     table.set(a, marker);
