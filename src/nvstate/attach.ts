@@ -1,11 +1,13 @@
 /**
  * Puts a state file into a Machine: the file's flash, OTP, option bytes, unique ID and (with VBAT) backup
- * SRAM become the chip's memory, and from then on every completed flash operation is journaled to the
- * file before firmware sees it complete. Call it before the power-on reset that starts the run.
+ * SRAM and RTC backup registers become the chip's memory, and from then on every completed flash
+ * operation is journaled to the file, durably before anything leaves the emulator (group commit,
+ * store.ts). Call it before the power-on reset that starts the run.
  */
 import type { Machine } from '../machine.js';
 import { flashInterfaceOf } from '../flash/interface.js';
 import { BackupSram } from '../peripherals/bkpsram.js';
+import { Rtc } from '../peripherals/rtc.js';
 import type { NvSectionName } from './change.js';
 import { type NvFile, NvStore } from './store.js';
 
@@ -53,6 +55,9 @@ export function attachStore(machine: Machine, file: NvFile, options: AttachOptio
   flash.reloadOptionBytes();
   const sram = machine.peripherals.get('BKPSRAM');
   if (sram instanceof BackupSram) sram.vbat = vbat;
+  // The RTC keeps RTC_BKPxR in the section itself, so every save writes what firmware last wrote.
+  const rtc = machine.peripherals.get('RTC');
+  if (rtc instanceof Rtc) rtc.useBackupMemory(sections['rtc-backup']);
   return {
     store,
     created: store.created,
