@@ -75,7 +75,7 @@ function position(machine: Machine, image: Image): string {
 }
 
 /** The --log channels: what each part of the machine logs under (machine.log), and "all". */
-export const LOG_CHANNELS = ['unimp', 'gpio', 'flash', 'rcc', 'usart', 'gdb', 'all'] as const;
+export const LOG_CHANNELS = ['unimp', 'gpio', 'flash', 'rcc', 'usart', 'dma', 'gdb', 'all'] as const;
 
 /** A log sink printing the channels asked for with --log ("all" = every channel); an unknown one is refused. */
 function logSink(channels: string | undefined): (channel: string, message: string) => void {

@@ -6,9 +6,10 @@
  * it builds, modelled or not, gets:
  * - its RCC clock gate (`CLOCK_GATES`): unclocked or held in reset by RCC, it reads 0 and ignores writes;
  * - its signals: GPIO inputs → SYSCFG EXTI multiplexer → EXTI → NVIC; EXTI events → the core's WFE;
- *   PWR_CR.DBP → RCC_BDCR and backup SRAM write protection; RCC_xxxRSTR → the block's reset;
- *   RCC_BDCR.BDRST → the backup domain's reset; boot pins → SYSCFG_MEMRMP; reset causes → RCC_CSR;
- *   DBGMCU's freeze bits → IWDG, WWDG, TIM2–TIM7 while a debugger halts the core (dbgmcu.ts).
+ *   PWR_CR.DBP → RCC_BDCR, RTC and backup SRAM write protection; RTC → EXTI lines 17, 21, 22;
+ *   RCC_BDCR.RTCEN/RTCSEL → RTCCLK; RCC_xxxRSTR → the block's reset; RCC_BDCR.BDRST → the backup domain's reset; boot pins → SYSCFG_MEMRMP; reset causes → RCC_CSR;
+ *   DBGMCU's freeze bits → IWDG, WWDG, TIM2–TIM7 while a debugger halts the core (dbgmcu.ts);
+ *   USART DMA requests → DMA1/DMA2 streams (dma.ts DMA_REQUEST_MAP).
  * Blocks are built in address order, so a wire to a block built later is resolved on first use.
  *
  * To model another block, add its factory to FACTORIES.
@@ -19,15 +20,17 @@ import type { Machine, PeripheralFactory } from '../machine.js';
 import { BackupSram, backupSramFactory } from './bkpsram.js';
 import { crcFactory } from './crc.js';
 import { Dbgmcu, dbgmcuFactory } from './dbgmcu.js';
+import { DMA_REQUEST_MAP, Dma, dmaFactory } from './dma.js';
 import { Exti } from './exti.js';
 import { GpioPort, type Pin } from './gpio.js';
 import { iwdgFactory } from './iwdg.js';
 import { type Peripheral, type PeripheralContext, UnmodelledPeripheral } from './peripheral.js';
 import { Pwr } from './pwr.js';
-import { CLOCK_GATES, Rcc } from './rcc.js';
+import { BDCR, CLOCK_GATES, RCC_REG, Rcc } from './rcc.js';
+import { Rtc, rtcFactory } from './rtc.js';
 import { Syscfg } from './syscfg.js';
 import { timerFactory } from './tim.js';
-import { usartFactory } from './usart.js';
+import { Usart, usartFactory } from './usart.js';
 import { wwdgFactory } from './wwdg.js';
 
 type Build = (block: PeripheralBlock, ctx: PeripheralContext, machine: Machine) => Peripheral;
@@ -49,10 +52,12 @@ const FACTORIES: readonly PeripheralFactory[] = [
   blocks(/^GPIO[A-I]$/, (b, ctx) => new GpioPort(b, ctx)),
   dbgmcuFactory,
   usartFactory,
+  dmaFactory,
   crcFactory,
   timerFactory,
   iwdgFactory,
   wwdgFactory,
+  rtcFactory,
 ];
 
 /** Last resort: a block nobody models still gets its clock gate. */
@@ -122,6 +127,18 @@ function wire(p: Peripheral, machine: Machine): void {
     machine.resetListeners.push((_kind, cause) => p.recordResetCause(cause));
   } else if (p instanceof Pwr) {
     p.batteryPresent = () => sram()?.vbat ?? false;
+  } else if (p instanceof Rtc) {
+    const rcc = later(machine, 'RCC', Rcc);
+    const exti = later(machine, 'EXTI', Exti);
+    p.backupWritable = () => pwr()?.backupWritable() ?? true;
+    p.batteryPresent = () => sram()?.vbat ?? false;
+    p.extiLine = (line, level) => exti()?.setLine(line, level);
+    // RTCCLK runs once RCC_BDCR.RTCEN = 1, from the source RTCSEL picks (RM0090 §7.3.20).
+    p.rtcClockHz = () => {
+      const r = rcc();
+      if (!r) return 32_768;
+      return (r.readRegister(RCC_REG.BDCR) & BDCR.RTCEN) !== 0 ? r.clocks.rtc : 0;
+    };
   } else if (p instanceof BackupSram) {
     p.writeEnabled = () => pwr()?.backupWritable() ?? true;
   } else if (p instanceof GpioPort) {
@@ -132,6 +149,8 @@ function wire(p: Peripheral, machine: Machine): void {
     p.bootPins = () => machine.bootMode;
     p.extiLine = (line, level) => exti()?.setLine(line, level);
     p.gpioLevel = (port, pin) => gpioOf(machine, String.fromCharCode(65 + port))?.inputLevel(pin) ?? false;
+  } else if (p instanceof Usart) {
+    p.onDmaRequest = dmaRequestLines(machine, p.name);
   } else if (p instanceof Exti) {
     // An EXTI event sets the core's event register: a WFE wakes (PM0214 §2.5.3 "wakeup from WFE").
     p.onEvent = () => {
@@ -139,6 +158,17 @@ function wire(p: Peripheral, machine: Machine): void {
       machine.cpu.attention();
     };
   }
+}
+
+/**
+ * A peripheral's DMA request lines ('tx', 'rx', ...): each drives the streams RM0090 Tables 42/43 give
+ * for `<block>_<LINE>` (DMA_REQUEST_MAP). Another peripheral's requests are wired the same way.
+ */
+function dmaRequestLines(machine: Machine, block: string): (line: string, level: boolean) => void {
+  const dma = { DMA1: later(machine, 'DMA1', Dma), DMA2: later(machine, 'DMA2', Dma) };
+  return (line, level) => {
+    for (const r of DMA_REQUEST_MAP[`${block}_${line.toUpperCase()}`] ?? []) dma[r.dma]()?.request(r.stream, r.channel, level);
+  };
 }
 
 /** Makes the block unclocked while RCC's enable bit for it is clear or its reset bit set. */

@@ -34,7 +34,11 @@
  *
  * Mute mode (RWU; WAKE = 0 idle line, 1 address mark with CR2.ADD) drops characters without flags
  * until the wake-up condition. Not modelled: synchronous, LIN, IrDA, smartcard, half-duplex single
- * wire (the registers are stored), DMA requests, CTS input (CTS flag never rises), break reception.
+ * wire (the registers are stored), CTS input (CTS flag never rises), break reception.
+ *
+ * DMA requests (§30.3.13): with CR3.DMAT the transmitter requests while TXE = 1, with CR3.DMAR the
+ * receiver while RXNE = 1 (`onDmaRequest`, wired to DMA1/DMA2 in index.ts). The DMA then accesses DR
+ * through the bus, which clears TXE/RXNE like a firmware access.
  *
  * Idle skipping: see `idle`, `onIdle` and `whenRxQueued()`.
  *
@@ -70,7 +74,7 @@ export const CR1 = {
 export const CR2 = { ADD: 0xf, LBDIE: 1 << 6, STOP_SHIFT: 12, STOP: 3 << 12 } as const;
 
 /** USART_CR3 (RM0090 §30.6.6). */
-export const CR3 = { EIE: 1 << 0, DMAR: 1 << 6, CTSIE: 1 << 10 } as const;
+export const CR3 = { EIE: 1 << 0, DMAR: 1 << 6, DMAT: 1 << 7, CTSIE: 1 << 10 } as const;
 
 const SR_RESET = SR.TXE | SR.TC;
 /** SR bits software clears by writing 0 (rc_w0); the others are read-only. */
@@ -133,6 +137,8 @@ export class Usart extends Peripheral {
    * when the firmware goes on waiting after that, it is called again a window later.
    */
   onIdle: (() => void) | null = null;
+  /** The DMA request lines changed (see the header): 'tx' = TXE with DMAT, 'rx' = RXNE with DMAR. */
+  onDmaRequest: ((line: 'tx' | 'rx', level: boolean) => void) | null = null;
   /** See the header: true = the host waits for the firmware (never an overrun); false = line rate (ORE). */
   hostFlowControl = true;
 
@@ -173,6 +179,8 @@ export class Usart extends Peripheral {
   /** The pending `whenRxQueued()` promise and its resolver (one shared by every caller). */
   private rxWaiter: { promise: Promise<void>; resolve: () => void } | null = null;
   private stallLogged = false;
+  /** The DMA request levels last reported (bit 0 tx, bit 1 rx). */
+  private dmaRequests = 0;
 
   constructor(block: PeripheralBlock, ctx: PeripheralContext, clock: ClockInput = fixedClock(16_000_000)) {
     super(block, ctx);
@@ -571,6 +579,18 @@ export class Usart extends Peripheral {
       ((this.cr3 & CR3.CTSIE) !== 0 && (sr & SR.CTS) !== 0) ||
       ((this.cr3 & (CR3.EIE | CR3.DMAR)) === (CR3.EIE | CR3.DMAR) && (sr & (SR.FE | SR.ORE | SR.NF)) !== 0);
     this.ctx.setIrq(this.irq, level);
+    this.updateDmaRequests();
+  }
+
+  /** TXE with DMAT, RXNE with DMAR: the request lines to the DMA controllers (RM0090 §30.3.13). */
+  private updateDmaRequests(): void {
+    const tx = (this.cr3 & CR3.DMAT) !== 0 && (this.sr & SR.TXE) !== 0 ? 1 : 0;
+    const rx = (this.cr3 & CR3.DMAR) !== 0 && (this.sr & SR.RXNE) !== 0 ? 2 : 0;
+    const changed = (tx | rx) ^ this.dmaRequests;
+    if (changed === 0) return;
+    this.dmaRequests = tx | rx;
+    if ((changed & 1) !== 0) this.onDmaRequest?.('tx', tx !== 0);
+    if ((changed & 2) !== 0) this.onDmaRequest?.('rx', rx !== 0);
   }
 
   /** Every reset: registers to their reset values; a character on the line is lost; queued host bytes stay. */

@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Machine } from '../../src/machine.js';
+import { chipPeripherals } from '../../src/peripherals/index.js';
 import { loadImageFile } from '../../src/loaders/load-file.js';
 import { Semihosting, type SemihostingHost } from '../../src/core/semihosting.js';
 
@@ -15,7 +16,7 @@ const programs = readdirSync('firmware/tests').filter((f) => f.endsWith('.expect
 
 /** Runs an ELF to its semihosting exit; returns stdout and the exit status. */
 function runToExit(elf: string, maxInstructions = 200_000_000): { stdout: string; status: number | null; instructions: number } {
-  const machine = new Machine();
+  const machine = new Machine({}, chipPeripherals());
   const image = loadImageFile(elf);
   machine.loadImage(image);
   let stdout = '';
