@@ -28,6 +28,9 @@ export function fsErrorText(e: unknown): string {
     EPERM: 'permission denied',
     EROFS: 'read-only file system',
     ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large (a file-size limit, e.g. ulimit -f)',
+    EIO: 'input/output error (the disk failed)',
     ERR_FS_FILE_TOO_LARGE: 'larger than 2 GiB',
   };
   return (code && words[code]) ?? code ?? (e instanceof Error ? e.message : String(e));
