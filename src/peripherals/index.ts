@@ -144,6 +144,12 @@ function wire(p: Peripheral, machine: Machine): void {
   } else if (p instanceof GpioPort) {
     const syscfg = later(machine, 'SYSCFG', Syscfg);
     p.onInput = (pin, level) => syscfg()?.gpioInput(p.portIndex, pin, level);
+    // The RTC's tamper/time-stamp inputs RTC_AF1 (PC13) and RTC_AF2 (PI8) see the pin's level.
+    const rtcPin = p.letter === 'C' ? ('PC13' as const) : p.letter === 'I' ? ('PI8' as const) : null;
+    if (rtcPin !== null) {
+      const rtc = later(machine, 'RTC', Rtc);
+      p.pin(rtcPin === 'PC13' ? 13 : 8).onChange((state) => rtc()?.setPin(rtcPin, state === 1));
+    }
   } else if (p instanceof Syscfg) {
     const exti = later(machine, 'EXTI', Exti);
     p.bootPins = () => machine.bootMode;

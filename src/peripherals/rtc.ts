@@ -29,8 +29,8 @@
  *   each driven high while a flag and its enable bit are both set.
  * - Tamper 1 (§26.3.13): TAFCR.TAMP1E on PC13 (TAMP1INSEL = 0) or PI8: with TAMPFLT = 0 an edge (rising
  *   with TAMP1TRG = 0, falling with 1), otherwise a level (low with TAMP1TRG = 0, high with 1; the filter's
- *   sampling is not modelled). The event sets TAMP1F and erases RTC_BKP0R-BKP19R. Drive the pin with
- *   `setPin`. TAMPTS makes the tamper event a time stamp too.
+ *   sampling is not modelled). The event sets TAMP1F and erases RTC_BKP0R-BKP19R. `setPin` gets the
+ *   level of the GPIO pin PC13 / PI8 (peripherals/index.ts wires it; drive it with `pinOf(m, 'PC13').drive`). TAMPTS makes the tamper event a time stamp too.
  * - Time stamp (§26.3.11): with CR.TSE an edge on PC13 (TSINSEL = 0) or PI8 (rising with TSEDGE = 0) copies
  *   the time to TSTR, the date without the year to TSDR, SSR to TSSSR and sets TSF; one while TSF is set
  *   sets TSOVF and keeps the first time stamp.

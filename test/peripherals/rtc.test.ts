@@ -7,7 +7,7 @@ import type { Image } from '../../src/loaders/image.js';
 import type { Machine } from '../../src/machine.js';
 import { attachStore } from '../../src/nvstate/attach.js';
 import { MemoryNvFile } from '../../src/nvstate/memory-file.js';
-import { extiOf, peripheralOf, rccOf } from '../../src/peripherals/index.js';
+import { extiOf, peripheralOf, pinOf, rccOf } from '../../src/peripherals/index.js';
 import { BackupSram } from '../../src/peripherals/bkpsram.js';
 import { PWR_CR, PWR_REG } from '../../src/peripherals/pwr.js';
 import { BDCR, CSR, RCC_REG } from '../../src/peripherals/rcc.js';
@@ -319,6 +319,17 @@ describe('RTC alarms, wakeup and tamper', () => {
     assert.equal(read(m, 'RTC', BKP(0)), 0);
     assert.equal(read(m, 'RTC', BKP(7)), 0);
     assert.equal(irqLevel(m, IRQ.TAMP_STAMP), true);
+  });
+
+  test('the tamper input is the PC13 pin itself: an outside part driving it high erases the backup registers', () => {
+    const m = rtcChip();
+    write(m, 'RTC', BKP(3), 0x1234_5678);
+    write(m, 'RTC', RTC_REG.TAFCR, RTC_TAFCR.TAMP1E);
+    pinOf(m, 'PC13').drive(0);
+    assert.equal(read(m, 'RTC', BKP(3)), 0x1234_5678);
+    pinOf(m, 'PC13').drive(1);
+    assert.ok(read(m, 'RTC', RTC_REG.ISR) & RTC_ISR.TAMP1F);
+    assert.equal(read(m, 'RTC', BKP(3)), 0);
   });
 
   test('with TSE a rising edge on PC13 time-stamps the calendar; a second one sets TSOVF and keeps the first', () => {
