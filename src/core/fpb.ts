@@ -28,7 +28,10 @@ export class Fpb implements RegisterBlock {
   private remap = 0;
   private readonly comp = new Uint32Array(COMPARATORS);
 
-  reset(): void {
+  /** A system reset keeps the FPB: it is debug logic, reset by a power-on reset only (ARM ARM C1.2; PM0214 §4.4.5). */
+  reset(): void {}
+
+  powerOnReset(): void {
     this.enabled = 0;
     this.remap = 0;
     this.comp.fill(0);

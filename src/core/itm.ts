@@ -26,7 +26,10 @@ export class Itm implements RegisterBlock {
   private tpr = 0;
   private tcr = 0;
 
-  reset(): void {
+  /** A system reset keeps the ITM: it is debug logic, reset by a power-on reset only (ARM ARM C1.2; PM0214 §4.4.5). */
+  reset(): void {}
+
+  powerOnReset(): void {
     this.ter = this.tpr = this.tcr = 0;
   }
 

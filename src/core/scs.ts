@@ -229,10 +229,12 @@ export class SystemControlSpace implements BusHandler {
     for (const r of this.ranges) r.block.reset();
   }
 
-  /** After a power-on reset: the debug domain (CoreDebug, DWT) is cleared too. */
+  /** After a power-on reset: the debug domain (CoreDebug, DWT, ITM, FPB) is cleared too. */
   powerOnReset(): void {
     this.dwt.powerOnReset();
     this.debug.powerOnReset();
+    this.itm.powerOnReset();
+    this.fpb.powerOnReset();
   }
 
   /** A debugger halted (true) or released (false) the core: SysTick and DWT_CYCCNT do not count while halted. */

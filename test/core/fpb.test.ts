@@ -30,6 +30,13 @@ test('the comparators keep REPLACE, COMP and ENABLE; FP_REMAP shows remap suppor
   assert.equal(read32(m, FP_COMP7), 0x4800_0101);
   m.bus.write32(FP_REMAP, 0xffff_ffff);
   assert.equal(read32(m, FP_REMAP), 0x3fff_ffe0);
-  m.reset();
+});
+
+test('the FPB is debug logic: a system reset keeps its comparators, a power-on reset clears them', () => {
+  const m = bootMachine();
+  m.bus.write32(FP_COMP7, 0x4800_0101);
+  m.reset('system');
+  assert.equal(read32(m, FP_COMP7), 0x4800_0101);
+  m.reset('power-on');
   assert.equal(read32(m, FP_COMP7), 0);
 });

@@ -59,3 +59,13 @@ test('unprivileged code may use stimulus ports ITM_TPR leaves open; writes to cl
   assert.deepEqual(out, [[0, 1]]);
   assert.throws(() => m.bus.write32(ITM_TER, 0), BusError);
 });
+
+test('the ITM is debug logic: a system reset keeps TER and TCR (SWO trace goes on), a power-on reset clears them', () => {
+  const m = bootMachine();
+  m.bus.write32(ITM_TER, 1);
+  m.bus.write32(ITM_TCR, 1);
+  m.reset('system');
+  assert.deepEqual([read32(m, ITM_TER), read32(m, ITM_TCR) & 1], [1, 1]);
+  m.reset('power-on');
+  assert.deepEqual([read32(m, ITM_TER), read32(m, ITM_TCR)], [0, 0]);
+});
